@@ -1,0 +1,297 @@
+#include "node/http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "crypto/random.hpp"
+
+namespace simpul::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+Method MethodOf(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+bool ValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+// Fills path and query of `req` from the request target. Fails for targets that are not
+// origin-form (absolute URLs, "*", malformed percent escapes).
+Result<void> ParseTarget(std::string_view target, ApiRequest& req) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return Fail(ErrorCode::kInvalidArgument, "malformed request target");
+  req.path = url->path();
+  if (req.path.find('\0') != std::string::npos) {
+    return Fail(ErrorCode::kInvalidArgument, "NUL in request path");
+  }
+  for (auto param : url->params()) req.query[param.key] = param.value;
+  return {};
+}
+
+template <class Body>
+ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remote) {
+  ApiRequest req;
+  req.method = MethodOf(msg.method());
+  req.content_type = std::string(msg[bhttp::field::content_type]);
+  auto auth = msg[bhttp::field::authorization];
+  if (auth.size() > 7 && beast::iequals(auth.substr(0, 7), "Bearer ")) {
+    req.bearer_token = std::string(auth.substr(7));
+  }
+  auto rid = msg["X-Request-Id"];
+  req.request_id = ValidRequestId(rid) ? std::string(rid) : crypto::RandomToken(9);
+  req.remote = remote;
+  return req;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(ApiResponse&& r, const ApiRequest& req,
+                                            unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "simpul");
+  res.set(bhttp::field::content_type, r.content_type);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set(bhttp::field::cache_control, "no-store");
+  if (!req.request_id.empty()) res.set("X-Request-Id", req.request_id);
+  for (auto& [k, v] : r.headers) res.set(k, v);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  if (req.method == Method::kHead) res.body().clear();
+  return res;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  net::io_context& io;
+  const Router& router;
+  Metrics& metrics;
+  ServerLimits limits;
+  tcp::acceptor acceptor;
+  net::ssl::context* tls = nullptr;
+
+  Impl(net::io_context& io_in, const Router& r, Metrics& m, ServerLimits l)
+      : io(io_in), router(r), metrics(m), limits(l), acceptor(io_in) {}
+
+  net::awaitable<void> Accept();
+  net::awaitable<void> ServeTls(tcp::socket socket, std::string remote);
+  net::awaitable<void> ServePlain(tcp::socket socket, std::string remote);
+  template <class Stream>
+  net::awaitable<void> Serve(Stream& stream, std::string remote);
+  template <class Stream>
+  net::awaitable<bool> ServeOne(Stream& stream, beast::flat_buffer& buffer,
+                                const std::string& remote);
+  template <class Stream>
+  net::awaitable<void> Reply(Stream& stream, ApiResponse r, const ApiRequest& req,
+                             unsigned version, bool keep_alive, std::string_view route,
+                             std::chrono::steady_clock::time_point started);
+};
+
+HttpServer::HttpServer(net::io_context& io, const Router& router, Metrics& metrics,
+                       ServerLimits limits)
+    : impl_(std::make_unique<Impl>(io, router, metrics, limits)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<std::uint16_t> HttpServer::Listen(const std::string& address, std::uint16_t port,
+                                         net::ssl::context* tls) {
+  boost::system::error_code ec;
+  auto ip = net::ip::make_address(address, ec);
+  if (ec) return Fail(ErrorCode::kInvalidArgument, "listen address " + address + ": " + ec.message());
+  tcp::endpoint ep(ip, port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot listen on " + address + ":" +
+                                             std::to_string(port) + ": " + ec.message() +
+                                             " (is another process using the port?)");
+  }
+  impl_->tls = tls;
+  return a.local_endpoint().port();
+}
+
+void HttpServer::Start() {
+  net::co_spawn(impl_->acceptor.get_executor(), impl_->Accept(), net::detached);
+}
+
+void HttpServer::Stop() {
+  net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+  });
+}
+
+net::awaitable<void> HttpServer::Impl::Accept() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), kTuple);
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) continue;  // e.g. EMFILE: try again; the connection limit keeps this rare
+    if (static_cast<std::size_t>(metrics.open_connections()) >= limits.max_connections) {
+      metrics.ConnectionRejected();
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    boost::system::error_code ep_ec;
+    auto peer = socket.remote_endpoint(ep_ec);
+    std::string remote = ep_ec ? "unknown" : peer.address().to_string();
+    socket.set_option(tcp::no_delay(true), ep_ec);
+    auto executor = socket.get_executor();
+    if (tls != nullptr) {
+      net::co_spawn(executor, ServeTls(std::move(socket), std::move(remote)), net::detached);
+    } else {
+      net::co_spawn(executor, ServePlain(std::move(socket), std::move(remote)), net::detached);
+    }
+  }
+}
+
+net::awaitable<void> HttpServer::Impl::ServeTls(tcp::socket socket, std::string remote) {
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+  beast::get_lowest_layer(stream).expires_after(limits.header_timeout);
+  auto [hs] = co_await stream.async_handshake(net::ssl::stream_base::server, kTuple);
+  if (hs) co_return;
+  co_await Serve(stream, std::move(remote));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  co_await stream.async_shutdown(kTuple);
+}
+
+net::awaitable<void> HttpServer::Impl::ServePlain(tcp::socket socket, std::string remote) {
+  beast::tcp_stream stream(std::move(socket));
+  co_await Serve(stream, std::move(remote));
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+template <class Stream>
+net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote) {
+  metrics.ConnectionOpened();
+  beast::flat_buffer buffer;
+  try {
+    while (co_await ServeOne(stream, buffer, remote)) {
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("{{\"event\":\"http_session_error\",\"error\":\"{}\"}}", e.what());
+  }
+  metrics.ConnectionClosed();
+}
+
+template <class Stream>
+net::awaitable<void> HttpServer::Impl::Reply(Stream& stream, ApiResponse r, const ApiRequest& req,
+                                             unsigned version, bool keep_alive,
+                                             std::string_view route,
+                                             std::chrono::steady_clock::time_point started) {
+  const int status = r.status;
+  auto res = ToBeast(std::move(r), req, version, keep_alive);
+  beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
+  co_await bhttp::async_write(stream, res, kTuple);
+  auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  metrics.ObserveRequest(route, status, latency);
+  spdlog::debug(
+      "{{\"event\":\"http_request\",\"request_id\":\"{}\",\"route\":\"{}\",\"status\":{},"
+      "\"latency_us\":{}}}",
+      req.request_id, route, status, latency.count());
+}
+
+// Serves one request. Returns whether the connection stays open for another.
+template <class Stream>
+net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buffer& buffer,
+                                                const std::string& remote) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+  parser.body_limit(limits.max_body_bytes);
+  auto& socket_layer = beast::get_lowest_layer(stream);
+  socket_layer.expires_after(buffer.size() > 0 ? limits.header_timeout : limits.idle_timeout);
+  auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+  if (hec) {
+    if (hec == bhttp::error::header_limit) {
+      ApiRequest none;
+      co_await Reply(stream, ApiResponse::FromError({ErrorCode::kTooLarge, "request header too large"}),
+                     none, 11, false, "unmatched", std::chrono::steady_clock::now());
+    }
+    co_return false;  // timeout, close, or a malformed header: drop the connection
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto& header = parser.get();
+  ApiRequest req = ToApiRequest(header, remote);
+  const unsigned version = header.version();
+  auto target_ok = ParseTarget(header.target(), req);
+  const Route* route = target_ok ? router.Match(req.method, req.path, &req.params) : nullptr;
+  const std::size_t body_limit =
+      route && route->max_body_bytes ? route->max_body_bytes : limits.max_body_bytes;
+  if (!target_ok) {
+    co_await Reply(stream, ApiResponse::FromError(target_ok.error()), req, version, false,
+                   "unmatched", started);
+    co_return false;
+  }
+  if (parser.content_length() && *parser.content_length() > body_limit) {
+    co_await Reply(stream,
+                   ApiResponse::FromError({ErrorCode::kTooLarge,
+                                           "request body exceeds " + std::to_string(body_limit) +
+                                               " bytes"}),
+                   req, version, false, route ? route->name : "unmatched", started);
+    co_return false;
+  }
+  parser.body_limit(body_limit);
+  socket_layer.expires_after(limits.body_timeout);
+  auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+  if (bec == bhttp::error::body_limit) {
+    co_await Reply(stream,
+                   ApiResponse::FromError({ErrorCode::kTooLarge, "request body exceeds " +
+                                                                     std::to_string(body_limit) +
+                                                                     " bytes"}),
+                   req, version, false, route ? route->name : "unmatched", started);
+    co_return false;
+  }
+  if (bec) co_return false;
+  const bool keep_alive = parser.get().keep_alive();
+  req.body = std::move(parser.get().body());
+  ApiResponse response;
+  try {
+    response = co_await router.Dispatch(req, route);
+  } catch (const std::exception& e) {
+    spdlog::error("{{\"event\":\"handler_exception\",\"request_id\":\"{}\",\"error\":\"{}\"}}",
+                  req.request_id, e.what());
+    response = ApiResponse::FromError({ErrorCode::kInternal, "internal error; see the node log"});
+  }
+  co_await Reply(stream, std::move(response), req, version, keep_alive,
+                 route ? route->name : "unmatched", started);
+  co_return keep_alive;
+}
+
+}  // namespace simpul::http

@@ -1,0 +1,161 @@
+#pragma once
+// The complaint lifecycle: intake, tracking by the reporter, staff actions, and the periodic
+// sweep that auto-closes and escalates. Each operation is one write job, so its state check, its
+// event and its summary update commit atomically in the writer's group commit, and the caller
+// hears back only after the commit.
+//
+// Thread safety: all methods may be called concurrently from any I/O thread; the object holds no
+// mutable state of its own beyond what its collaborators guard.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "crypto/ed25519.hpp"
+#include "crypto/secretbox.hpp"
+#include "node/domain/calendar.hpp"
+#include "node/domain/complaint.hpp"
+#include "node/domain/lifecycle.hpp"
+#include "node/domain/regions.hpp"
+#include "node/domain/sla.hpp"
+#include "node/service/catalog.hpp"
+#include "node/service/clock.hpp"
+#include "node/service/principal.hpp"
+#include "node/service/receipt.hpp"
+#include "node/store/blob_store.hpp"
+#include "node/store/case_store.hpp"
+#include "node/store/database.hpp"
+
+namespace simpul::service {
+
+// What the reporter gets back from intake. The access code is shown once and stored only hashed.
+struct SubmitResult {
+  std::string tracking_id;
+  std::string access_code;
+  std::string commitment_hex;
+  std::string commitment_salt_hex;
+  SignedReceipt receipt;
+};
+
+// A case with everything a detail view needs. `reporter` is filled only for callers allowed to
+// see it; `identity_state` says why it is absent.
+struct CaseView {
+  store::CaseRecord record;
+  std::vector<store::EventRecord> events;
+  std::vector<store::AttachmentRecord> attachments;
+  std::optional<domain::ReporterIdentity> reporter;
+  std::string identity_state;  // "shown", "hidden_anonymous", "withheld", "erased", "none"
+  domain::SlaStatus sla;
+  std::vector<domain::CaseAction> allowed_actions;
+};
+
+// A staff action on a case. Which fields matter depends on `action`.
+struct ActionCommand {
+  domain::CaseAction action = domain::CaseAction::kVerify;
+  std::string reason;     // free-text note recorded with the event (staff-only)
+  std::string message;    // text for the reporter (request_info, respond, resolve)
+  std::string unit_code;  // dispose
+  std::optional<domain::ArchiveReason> archive_reason;  // archive
+  std::string duplicate_of;                             // archive as duplicate
+  std::string category;                                 // classify
+  std::optional<domain::Classification> classification;  // classify
+  std::string target_node;                               // forward
+};
+
+struct SweepReport {
+  int auto_closed = 0;
+  int escalated = 0;
+  int failed = 0;          // cases the sweep could not update (retried next sweep)
+  std::string last_error;  // why the last of those failed
+};
+
+struct CaseStats {
+  std::vector<store::CountRow> by_state, by_category, by_region;
+  std::vector<store::ClockCompliance> compliance;
+  std::int64_t total = 0;
+  std::int64_t overdue = 0;
+};
+
+struct CaseServiceConfig {
+  std::string node_id;
+  std::string tracking_prefix;  // e.g. "KAB3204"
+  domain::ComplaintLimits limits;
+  domain::SlaPolicy sla;
+};
+
+class CaseService {
+ public:
+  CaseService(CaseServiceConfig config, store::Database& db, const store::BlobStore& blobs,
+              const Catalog& catalog, const domain::WorkingCalendar& calendar,
+              const crypto::Ed25519KeyPair& signer, const crypto::SecretBoxKey& data_key,
+              Clock clock);
+
+  // Validates and files a complaint. Fails kInvalidArgument / kTooLarge on bad input (nothing is
+  // stored), kUnavailable if the disk refuses the write.
+  boost::asio::awaitable<Result<SubmitResult>> Submit(domain::ComplaintDraft draft);
+
+  // The reporter's view. Fails kNotFound when the tracking id is unknown or the access code is
+  // wrong (the two are not distinguished, so ids cannot be probed).
+  boost::asio::awaitable<Result<CaseView>> Track(std::string tracking_id, std::string access_code);
+
+  // A reporter's reply (with access code). Reopens a resolved case within the reply window, resumes
+  // a case waiting on the reporter, and is otherwise recorded as a message. Fails kConflict after
+  // close or archive, or once the reply window has passed.
+  boost::asio::awaitable<Result<CaseView>> ReporterReply(std::string tracking_id,
+                                                         std::string access_code,
+                                                         std::string message);
+
+  // Staff detail view. Unit officers see only their unit's cases (kPermissionDenied otherwise).
+  boost::asio::awaitable<Result<CaseView>> Get(Principal who, std::string tracking_id);
+
+  // Applies a staff action. Fails kConflict naming the allowed actions when the state does not
+  // permit it, kPermissionDenied when the role or unit does not, kInvalidArgument for missing or
+  // bad fields.
+  boost::asio::awaitable<Result<CaseView>> Act(Principal who, std::string tracking_id,
+                                               ActionCommand command);
+
+  // The staff queue; unit officers are restricted to their unit.
+  boost::asio::awaitable<Result<store::CasePage>> List(Principal who, store::CaseQuery query);
+  // The public feed: verified, non-confidential cases only.
+  boost::asio::awaitable<Result<store::CasePage>> PublicFeed(int limit, int offset);
+  boost::asio::awaitable<Result<CaseStats>> Stats();
+  // Reads an attachment of a case the caller may see. Fails kNotFound if it does not belong.
+  boost::asio::awaitable<Result<std::pair<store::AttachmentRecord, std::string>>> Attachment(
+      Principal who, std::string tracking_id, std::string sha256_hex);
+
+  // Closes cases whose auto-close time has passed and escalates newly overdue ones to the
+  // supervisors. Safe to run concurrently with traffic; each case is its own write job.
+  boost::asio::awaitable<Result<SweepReport>> Sweep();
+  Result<SweepReport> SweepSync();
+
+  const crypto::Ed25519PublicKey& public_key() const { return signer_.public_key(); }
+
+ private:
+  Result<CaseView> ApplyInWriter(store::Connection& c, const Principal* who,
+                                 std::string_view actor, const std::string& tracking_id,
+                                 const ActionCommand& cmd);
+  Result<CaseView> LoadView(store::Connection& c, store::CaseRecord rec, const Principal* who);
+  Result<store::CaseRecord> CheckAccessCode(store::Connection& c, const std::string& tracking_id,
+                                            const std::string& access_code) const;
+  Result<SweepReport> SweepInWriter(store::Connection& c);
+  Result<void> SweepOne(store::Connection& c, const store::CaseRecord& rec, SweepReport& report);
+  std::vector<std::uint8_t> HashAccessCode(std::string_view code) const;
+
+  CaseServiceConfig config_;
+  store::Database& db_;
+  const store::BlobStore& blobs_;
+  const Catalog& catalog_;
+  const domain::WorkingCalendar& calendar_;
+  const crypto::Ed25519KeyPair& signer_;
+  const crypto::SecretBoxKey& data_key_;
+  std::vector<std::uint8_t> access_pepper_;
+  Clock clock_;
+};
+
+// "kab:32.04" → "KAB3204": the readable node part of tracking ids.
+std::string TrackingPrefix(std::string_view node_id);
+
+}  // namespace simpul::service
