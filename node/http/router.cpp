@@ -77,7 +77,9 @@ boost::asio::awaitable<ApiResponse> Router::Dispatch(ApiRequest& request,
           Error{ErrorCode::kUnauthenticated,
                 "sign in first (POST /api/v1/auth/login), then send Authorization: Bearer <token>"});
     }
-    auto who = co_await authenticate_(request.bearer_token);
+    // Arguments of co_await calls are named locals: GCC 12 mis-destroys temporaries there.
+    std::string token = request.bearer_token;
+    auto who = co_await authenticate_(std::move(token));
     if (!who) co_return ApiResponse::FromError(who.error());
     if (!route->access.Admits(who->role)) {
       co_return ApiResponse::FromError(

@@ -241,8 +241,10 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   if (hec) {
     if (hec == bhttp::error::header_limit) {
       ApiRequest none;
-      co_await Reply(stream, ApiResponse::FromError({ErrorCode::kTooLarge, "request header too large"}),
-                     none, 11, false, "unmatched", std::chrono::steady_clock::now());
+      ApiResponse too_large =
+          ApiResponse::FromError({ErrorCode::kTooLarge, "request header too large"});
+      co_await Reply(stream, std::move(too_large), none, 11, false, "unmatched",
+                     std::chrono::steady_clock::now());
     }
     co_return false;  // timeout, close, or a malformed header: drop the connection
   }
@@ -252,30 +254,27 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   const unsigned version = header.version();
   auto target_ok = ParseTarget(header.target(), req);
   const Route* route = target_ok ? router.Match(req.method, req.path, &req.params) : nullptr;
+  // GCC 12 mis-destroys temporaries inside co_await expressions, so every argument of a co_await
+  // below is a named local.
   const std::size_t body_limit =
       route && route->max_body_bytes ? route->max_body_bytes : limits.max_body_bytes;
+  const std::string route_name = route ? route->name : std::string("unmatched");
   if (!target_ok) {
-    co_await Reply(stream, ApiResponse::FromError(target_ok.error()), req, version, false,
-                   "unmatched", started);
+    ApiResponse bad = ApiResponse::FromError(target_ok.error());
+    co_await Reply(stream, std::move(bad), req, version, false, route_name, started);
     co_return false;
   }
+  ApiResponse too_large = ApiResponse::FromError(
+      {ErrorCode::kTooLarge, "request body exceeds " + std::to_string(body_limit) + " bytes"});
   if (parser.content_length() && *parser.content_length() > body_limit) {
-    co_await Reply(stream,
-                   ApiResponse::FromError({ErrorCode::kTooLarge,
-                                           "request body exceeds " + std::to_string(body_limit) +
-                                               " bytes"}),
-                   req, version, false, route ? route->name : "unmatched", started);
+    co_await Reply(stream, std::move(too_large), req, version, false, route_name, started);
     co_return false;
   }
   parser.body_limit(body_limit);
   socket_layer.expires_after(limits.body_timeout);
   auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
   if (bec == bhttp::error::body_limit) {
-    co_await Reply(stream,
-                   ApiResponse::FromError({ErrorCode::kTooLarge, "request body exceeds " +
-                                                                     std::to_string(body_limit) +
-                                                                     " bytes"}),
-                   req, version, false, route ? route->name : "unmatched", started);
+    co_await Reply(stream, std::move(too_large), req, version, false, route_name, started);
     co_return false;
   }
   if (bec) co_return false;
@@ -289,8 +288,7 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
                   req.request_id, e.what());
     response = ApiResponse::FromError({ErrorCode::kInternal, "internal error; see the node log"});
   }
-  co_await Reply(stream, std::move(response), req, version, keep_alive,
-                 route ? route->name : "unmatched", started);
+  co_await Reply(stream, std::move(response), req, version, keep_alive, route_name, started);
   co_return keep_alive;
 }
 

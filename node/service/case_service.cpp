@@ -123,6 +123,14 @@ std::string SealIdentity(const domain::ReporterIdentity& id, const crypto::Secre
 
 }  // namespace
 
+std::vector<Role> RolesFor(domain::CaseAction action) {
+  std::vector<Role> out;
+  for (Role r : AllRoles()) {
+    if (RoleMayAct(r, action)) out.push_back(r);
+  }
+  return out;
+}
+
 std::string TrackingPrefix(std::string_view node_id) {
   std::string out;
   for (char c : node_id) {

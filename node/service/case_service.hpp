@@ -155,6 +155,10 @@ class CaseService {
   Clock clock_;
 };
 
+// The roles that may take staff action `action` on a case (unit officers only on their unit's
+// cases). The route table admits exactly these roles; the service checks again.
+std::vector<Role> RolesFor(domain::CaseAction action);
+
 // "kab:32.04" → "KAB3204": the readable node part of tracking ids.
 std::string TrackingPrefix(std::string_view node_id);
 

@@ -41,7 +41,7 @@ Result<void> Catalog::Load() {
 
 boost::asio::awaitable<Result<domain::Category>> Catalog::AddLocalCategory(domain::Category cat) {
   auto added = co_await db_.Write<domain::Category>(
-      [this, cat](store::Connection& c) -> Result<domain::Category> {
+      [this, &cat](store::Connection& c) -> Result<domain::Category> {
         domain::CategoryTree check = *categories();
         if (auto r = check.Add(cat); !r) return tl::unexpected(r.error());
         auto put = store::CategoryStore::Put(c, cat, store::CategoryOrigin::kLocal);

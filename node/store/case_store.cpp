@@ -246,7 +246,8 @@ Result<CasePage> CaseStore::Query(Connection& c, const CaseQuery& q) {
       "AND (?4 IS NULL OR c.region = ?4 OR c.region LIKE ?4 || '.%') "
       "AND (?5 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?5)) "
       "AND (?6 IS NULL OR c.next_due_at < ?6) "
-      "AND (?7 = 0 OR (c.confidential = 0 AND c.verified_at IS NOT NULL)) ";
+      "AND (?7 = 0 OR (c.confidential = 0 AND c.verified_at IS NOT NULL)) "
+      "AND (?10 IS NULL OR c.unit_id = (SELECT id FROM units WHERE code = ?10)) ";
   auto bind = [&](Statement& s) {
     s.Bind(1, q.state ? std::optional<std::string>(std::string(domain::Name(*q.state)))
                       : std::nullopt);
@@ -257,6 +258,7 @@ Result<CasePage> CaseStore::Query(Connection& c, const CaseQuery& q) {
     s.Bind(5, fts.empty() ? std::optional<std::string>() : fts);
     s.Bind(6, Millis(q.overdue_at));
     s.Bind(7, q.public_only);
+    s.Bind(10, q.unit_code.empty() ? std::optional<std::string>() : q.unit_code);
   };
   CasePage page;
   {

@@ -68,6 +68,7 @@ struct CaseSummary {
 struct CaseQuery {
   std::optional<domain::CaseState> state;
   std::optional<std::int64_t> unit_id;
+  std::string unit_code;  // matches the unit with this code
   std::string category;  // matches the category and its descendants
   std::string region;    // matches the region and its sub-regions
   std::string text;      // full-text search over title and body

@@ -65,7 +65,11 @@ Result<void> Statement::Run() {
   for (;;) {
     auto row = Step();
     if (!row) return tl::unexpected(row.error());
-    if (!*row) return {};
+    if (!*row) {
+      // Ready for new bindings: SQLite refuses to bind a finished statement until it is reset.
+      sqlite3_reset(stmt_);
+      return {};
+    }
   }
 }
 

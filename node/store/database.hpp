@@ -124,19 +124,31 @@ class Database {
                 }};
   }
 
+  // Deliberately not a coroutine: GCC 12 destroys a capturing lambda that appears inside a
+  // co_await expression twice, which freed the job while the writer still ran it.
+  // Not a coroutine on purpose: GCC 12 mishandles by-value std::function parameters kept in a
+  // coroutine frame, so the job lives in a shared_ptr owned by the initiation instead.
   template <class T>
   boost::asio::awaitable<Result<T>> Await(Job<T> job, bool write) {
     namespace net = boost::asio;
-    co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Result<T>)>(
-        [this, write, job = std::move(job)](auto handler) mutable {
-          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          auto deliver = [shared](Result<T> r) {
-            auto executor = net::get_associated_executor(*shared);
-            net::post(executor, [shared, r = std::move(r)]() mutable {
-              std::move (*shared)(std::move(r));
+    auto shared_job = std::make_shared<Job<T>>(std::move(job));
+    return net::async_initiate<decltype(net::use_awaitable), void(Result<T>)>(
+        [this, write, shared_job](auto handler) {
+          // The handler is move-only and must be invoked exactly once, on its own executor. It
+          // waits in a shared slot (Task is copyable) and is moved out when the job is done.
+          using Handler = decltype(handler);
+          auto slot = std::make_shared<std::optional<Handler>>(std::move(handler));
+          auto deliver = [slot](Result<T> r) {
+            Handler h = std::move(**slot);
+            slot->reset();
+            auto executor = net::get_associated_executor(h);
+            net::post(executor, [h = std::move(h), r = std::move(r)]() mutable {
+              std::move(h)(std::move(r));
             });
           };
-          Enqueue(MakeTask<T>(std::move(job), std::move(deliver)), write);
+          Enqueue(MakeTask<T>([shared_job](Connection& c) { return (*shared_job)(c); },
+                              std::move(deliver)),
+                  write);
         },
         net::use_awaitable);
   }

@@ -1,0 +1,36 @@
+#pragma once
+// simpulctl subcommands. Each Add*Commands registers its subcommands on the CLI; each command
+// returns the process exit code: 0 success, 1 the operation failed, 2 bad usage or config.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "crypto/result.hpp"
+#include "node/config.hpp"
+
+namespace simpul::admin {
+
+// Options every command that works on an existing node shares.
+struct CommonOptions {
+  std::string config_path;
+  bool json = false;
+};
+
+// The command to run once parsing is done (CLI11 callbacks only record it).
+using Command = std::function<int()>;
+
+void AddInitCommand(CLI::App& app, Command& command);
+void AddAccountCommands(CLI::App& app, CommonOptions& common, Command& command);
+void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command);
+
+// Loads the config named by `common`, printing what to do on failure.
+Result<NodeConfig> LoadConfigOrExplain(const CommonOptions& common);
+// Prints `error` as "simpulctl: <message>" (or JSON with --json) and returns `exit_code`.
+int Report(const CommonOptions& common, const Error& error, int exit_code = 1);
+// Reads one line (a password) from standard input without echo handling (pipe it in).
+std::string ReadSecretLine();
+
+}  // namespace simpul::admin

@@ -1,0 +1,163 @@
+// simpulctl init: create a node's data dir, keys, config, database and first admin account.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "admin/commands.hpp"
+#include "crypto/bytes.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/random.hpp"
+#include "crypto/secretbox.hpp"
+#include "node/domain/regions.hpp"
+#include "node/service/account_service.hpp"
+#include "node/service/catalog.hpp"
+#include "node/store/schema.hpp"
+
+namespace simpul::admin {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct InitOptions {
+  std::string data_dir, config_path, node_id, name, node_class = "regency", region;
+  std::string utc_offset = "+07:00", listen = "127.0.0.1:8080";
+  std::string admin_user = "admin";
+  bool admin_password_stdin = false;
+  bool json = false;
+};
+
+Result<void> MakeDir(const fs::path& dir, fs::perms perms) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, perms, ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot set permissions on " + dir.string());
+  return {};
+}
+
+// Builds the config from the options and validates it by rendering and parsing it back, exactly as
+// simpuld will read it.
+Result<NodeConfig> BuildConfig(const InitOptions& o) {
+  NodeConfig draft;
+  draft.node_id = o.node_id;
+  draft.name = o.name;
+  draft.region = o.region;
+  draft.data_dir = fs::absolute(o.data_dir);
+  auto node_class = ParseNodeClass(o.node_class);
+  if (!node_class) return tl::unexpected(node_class.error());
+  draft.node_class = *node_class;
+  draft.role = *node_class == NodeClass::kCoordinator ? NodeRole::kCoordinator : NodeRole::kNode;
+  auto offset = ParseUtcOffset(o.utc_offset);
+  if (!offset) return tl::unexpected(offset.error());
+  draft.utc_offset = *offset;
+  if (auto r = ParseListenAddress(o.listen, draft); !r) return tl::unexpected(r.error());
+  auto parsed = ParseConfig(RenderConfig(draft), fs::current_path());
+  if (!parsed) return parsed;
+  if (!o.region.empty()) {
+    auto regions = domain::RegionRegistry::Builtin();
+    if (auto r = regions.Find(o.region); !r) {
+      return Fail(ErrorCode::kInvalidArgument, "--region: " + r.error().message);
+    }
+  }
+  return parsed;
+}
+
+int RunInit(const InitOptions& o) {
+  CommonOptions common{"", o.json};
+  auto config = BuildConfig(o);
+  if (!config) return Report(common, config.error(), 2);
+  const fs::path config_path =
+      o.config_path.empty() ? config->data_dir / "simpul.toml" : fs::path(o.config_path);
+  std::error_code ec;
+  if (fs::exists(config_path, ec) || fs::exists(config->MessageKeyPath(), ec)) {
+    return Report(common, {ErrorCode::kConflict, "a node is already set up at " +
+                                                     config->data_dir.string() +
+                                                     "; choose another --data-dir"});
+  }
+  for (auto r : {MakeDir(config->data_dir, fs::perms::owner_all | fs::perms::group_read |
+                                               fs::perms::group_exec),
+                 MakeDir(config->KeysDir(), fs::perms::owner_all),
+                 MakeDir(config_path.parent_path(), fs::perms::owner_all | fs::perms::group_read |
+                                                        fs::perms::group_exec)}) {
+    if (!r) return Report(common, r.error());
+  }
+  auto msg_key = crypto::Ed25519KeyPair::Generate();
+  if (auto r = crypto::WriteKeyFile(config->MessageKeyPath(), msg_key); !r) {
+    return Report(common, r.error());
+  }
+  if (auto r = crypto::WriteSecretKeyFile(config->DataKeyPath(), crypto::SecretBoxKey::Generate());
+      !r) {
+    return Report(common, r.error());
+  }
+  {
+    std::ofstream out(config_path);
+    out << RenderConfig(*config);
+    if (!out) return Report(common, {ErrorCode::kUnavailable, "cannot write " + config_path.string()});
+  }
+  std::string password = o.admin_password_stdin ? ReadSecretLine() : crypto::RandomCode(16);
+  auto db = store::Database::Open({config->DatabasePath(), 1}, store::SchemaMigrations());
+  if (!db) return Report(common, db.error());
+  service::Catalog catalog(**db, domain::RegionRegistry::Builtin());
+  if (auto r = catalog.Load(); !r) return Report(common, r.error());
+  service::AccountService accounts(**db, service::SystemClock(),
+                                   crypto::PasswordHashCost::Interactive());
+  auto admin = accounts.CreateUserSync(
+      {o.admin_user, "Node administrator", password, service::Role::kNodeAdmin, ""});
+  if (!admin) return Report(common, admin.error());
+
+  const auto& key = msg_key.public_key();
+  if (o.json) {
+    nlohmann::json out = {{"node_id", config->node_id},
+                          {"config", config_path.string()},
+                          {"data_dir", config->data_dir.string()},
+                          {"message_key", {{"kid", crypto::KeyId(key)},
+                                           {"public_key", crypto::Base64Encode(key.bytes)}}},
+                          {"admin_user", o.admin_user}};
+    if (!o.admin_password_stdin) out["admin_password"] = password;
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Node " << config->node_id << " (" << config->name << ") is set up.\n"
+            << "  config:      " << config_path.string() << "\n"
+            << "  data dir:    " << config->data_dir.string() << "\n"
+            << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
+            << "\n"
+            << "  admin user:  " << o.admin_user << "\n";
+  if (!o.admin_password_stdin) {
+    std::cout << "  password:    " << password << "   (shown once; change it after signing in)\n";
+  }
+  std::cout << "Start it with:  simpuld --config " << config_path.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddInitCommand(CLI::App& app, Command& command) {
+  auto options = std::make_shared<InitOptions>();
+  auto* init = app.add_subcommand("init", "Create a new node: data dir, keys, config, first admin");
+  init->add_option("--data-dir", options->data_dir, "Directory for the database and keys")
+      ->required();
+  init->add_option("--node-id", options->node_id, "Node id, e.g. kab:32.04 or kl:kemenkes")
+      ->required();
+  init->add_option("--name", options->name, "Instance name, e.g. \"Pemerintah Kab. Bandung\"")
+      ->required();
+  init->add_option("--class", options->node_class,
+                   "ministry, agency, province, regency, city or coordinator")
+      ->capture_default_str();
+  init->add_option("--region", options->region, "Kemendagri code of the jurisdiction, e.g. 32.04");
+  init->add_option("--utc-offset", options->utc_offset, "+07:00 (WIB), +08:00 (WITA), +09:00 (WIT)")
+      ->capture_default_str();
+  init->add_option("--listen", options->listen, "HTTP listen address")->capture_default_str();
+  init->add_option("--config-out", options->config_path,
+                   "Where to write the config (default: <data-dir>/simpul.toml)");
+  init->add_option("--admin-user", options->admin_user, "First admin account")
+      ->capture_default_str();
+  init->add_flag("--admin-password-stdin", options->admin_password_stdin,
+                 "Read the admin password from standard input instead of generating one");
+  init->add_flag("--json", options->json, "Print the result as JSON");
+  init->callback([options, &command] { command = [options] { return RunInit(*options); }; });
+}
+
+}  // namespace simpul::admin

@@ -1,0 +1,136 @@
+// simpulctl backup, check and keys: operations on a node's files. Also the helpers every command
+// shares.
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "admin/commands.hpp"
+#include "crypto/bytes.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/secretbox.hpp"
+#include "node/store/backup.hpp"
+#include "node/store/schema.hpp"
+
+namespace simpul::admin {
+
+Result<NodeConfig> LoadConfigOrExplain(const CommonOptions& common) {
+  return LoadConfig(common.config_path);
+}
+
+int Report(const CommonOptions& common, const Error& error, int exit_code) {
+  if (common.json) {
+    std::cout << nlohmann::json{{"error",
+                                 {{"code", ErrorCodeName(error.code)}, {"message", error.message}}}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cerr << "simpulctl: " << error.message << "\n";
+  }
+  return exit_code;
+}
+
+std::string ReadSecretLine() {
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+namespace {
+
+int RunBackup(const CommonOptions& common, const std::string& out) {
+  auto config = LoadConfigOrExplain(common);
+  if (!config) return Report(common, config.error(), 2);
+  int last_percent = -1;
+  auto report = store::BackupDatabase(
+      config->DatabasePath(), out, [&](std::int64_t done, std::int64_t total) {
+        int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+        if (!common.json && percent != last_percent && (percent % 10 == 0 || percent == 100)) {
+          std::cerr << "\rbackup " << percent << "% (" << done << "/" << total << " pages)"
+                    << std::flush;
+          last_percent = percent;
+        }
+      });
+  if (!common.json) std::cerr << "\n";
+  if (!report) return Report(common, report.error());
+  if (common.json) {
+    std::cout << nlohmann::json{{"backup", out},
+                                {"pages", report->pages},
+                                {"bytes", report->bytes},
+                                {"integrity", "ok"}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "backup written to " << out << " (" << report->bytes
+              << " bytes, integrity ok). Attachments live in " << config->BlobDir().string()
+              << "; copy that directory too.\n";
+  }
+  return 0;
+}
+
+// Checks what an operator would check by hand: config valid, keys present and private,
+// database intact and at a known schema version.
+int RunCheck(const CommonOptions& common) {
+  auto config = LoadConfigOrExplain(common);
+  if (!config) return Report(common, config.error(), 2);
+  nlohmann::json result = {{"config", "ok"}};
+  int failures = 0;
+  auto note = [&](const char* what, const Result<void>& r) {
+    result[what] = r ? "ok" : r.error().message;
+    if (!r) ++failures;
+  };
+  auto msg = crypto::ReadKeyFile(config->MessageKeyPath());
+  note("message_key", msg ? Result<void>{} : Result<void>(tl::unexpected(msg.error())));
+  auto data = crypto::ReadSecretKeyFile(config->DataKeyPath());
+  note("data_key", data ? Result<void>{} : Result<void>(tl::unexpected(data.error())));
+  note("database", store::CheckIntegrity(config->DatabasePath()));
+  if (common.json) {
+    std::cout << result.dump(2) << "\n";
+  } else {
+    for (auto it = result.begin(); it != result.end(); ++it) {
+      std::cout << it.key() << ": " << it.value().get<std::string>() << "\n";
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+int RunKeysShow(const CommonOptions& common) {
+  auto config = LoadConfigOrExplain(common);
+  if (!config) return Report(common, config.error(), 2);
+  auto msg = crypto::ReadKeyFile(config->MessageKeyPath());
+  if (!msg) return Report(common, msg.error());
+  const auto& key = msg->public_key();
+  if (common.json) {
+    std::cout << nlohmann::json{{"node_id", config->node_id},
+                                {"keys",
+                                 {{{"use", "msg"},
+                                   {"kid", crypto::KeyId(key)},
+                                   {"public_key", crypto::Base64Encode(key.bytes)}}}}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << config->node_id << " msg " << crypto::KeyId(key) << " "
+              << crypto::Base64Encode(key.bytes) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command) {
+  auto out = std::make_shared<std::string>();
+  auto* backup = app.add_subcommand("backup", "Online, verified backup of the node database");
+  backup->add_option("--out", *out, "Backup file to create (must not exist)")->required();
+  backup->callback([&, out] { command = [&, out] { return RunBackup(common, *out); }; });
+
+  auto* check = app.add_subcommand("check", "Check config, key files and database integrity");
+  check->callback([&] { command = [&] { return RunCheck(common); }; });
+
+  auto* keys = app.add_subcommand("keys", "Show the node's public keys");
+  keys->require_subcommand(1);
+  auto* show = keys->add_subcommand("show", "Print key ids and public keys");
+  show->callback([&] { command = [&] { return RunKeysShow(common); }; });
+}
+
+}  // namespace simpul::admin

@@ -1,0 +1,34 @@
+#pragma once
+// Reading a JSON request body into typed values, with the limits every input has: content type,
+// nesting depth, field types and lengths. Every failure is kInvalidArgument naming the field.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "crypto/result.hpp"
+#include "node/http/api_types.hpp"
+
+namespace simpul::api {
+
+inline constexpr int kMaxJsonDepth = 16;
+
+// Parses the body as a JSON object. Fails when the content type is not application/json, the
+// text is not JSON (including invalid UTF-8), it nests deeper than kMaxJsonDepth, repeats a key,
+// or is not an object.
+Result<nlohmann::json> ParseJsonObject(const http::ApiRequest& request);
+
+// A string field. Fails when present with another type or longer than `max_bytes`; a missing
+// field is kInvalidArgument only when `required`.
+Result<std::string> StringField(const nlohmann::json& obj, const char* key, std::size_t max_bytes,
+                                bool required);
+Result<std::optional<bool>> BoolField(const nlohmann::json& obj, const char* key);
+Result<std::optional<double>> NumberField(const nlohmann::json& obj, const char* key);
+
+// A query parameter as a bounded integer; `fallback` when absent.
+Result<int> IntQuery(const http::ApiRequest& request, const char* key, int fallback, int min,
+                     int max);
+
+}  // namespace simpul::api

@@ -1,0 +1,223 @@
+#include "node/app.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/bytes.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/password.hpp"
+#include "crypto/secretbox.hpp"
+#include "node/api/routes.hpp"
+#include "node/domain/calendar.hpp"
+#include "node/http/server.hpp"
+#include "node/log.hpp"
+#include "node/service/account_service.hpp"
+#include "node/service/auth_service.hpp"
+#include "node/service/case_service.hpp"
+#include "node/service/catalog.hpp"
+#include "node/store/blob_store.hpp"
+#include "node/store/schema.hpp"
+
+namespace simpul {
+
+namespace net = boost::asio;
+
+struct NodeApp::Parts {
+  NodeConfig config;
+  service::Clock clock;
+  crypto::Ed25519KeyPair message_key;
+  crypto::SecretBoxKey data_key;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::BlobStore> blobs;
+  std::unique_ptr<domain::WorkingCalendar> calendar;
+  std::unique_ptr<service::Catalog> catalog;
+  std::unique_ptr<service::CaseService> cases;
+  std::unique_ptr<service::AuthService> auth;
+  std::unique_ptr<service::AccountService> accounts;
+  http::Metrics metrics;
+  std::unique_ptr<api::ApiContext> api;
+  std::unique_ptr<http::Router> router;
+  net::io_context io;
+  std::unique_ptr<net::ssl::context> tls;
+  std::unique_ptr<http::HttpServer> server;
+  std::unique_ptr<net::steady_timer> sweep_timer;
+  std::vector<std::thread> threads;
+  std::atomic<bool> ready{false};
+  bool stopped = false;
+
+  Parts(NodeConfig c, service::Clock k, crypto::Ed25519KeyPair msg, crypto::SecretBoxKey data)
+      : config(std::move(c)),
+        clock(std::move(k)),
+        message_key(std::move(msg)),
+        data_key(std::move(data)) {}
+};
+
+namespace {
+
+Result<domain::WorkingCalendar> BuildCalendar(const NodeConfig& c) {
+  std::vector<std::string> dates = c.extra_holidays;
+  if (c.builtin_holidays) {
+    for (auto& d : domain::IndonesianHolidays2026()) dates.push_back(d);
+  }
+  return domain::WorkingCalendar::FromIsoDates(c.utc_offset, dates);
+}
+
+Result<std::unique_ptr<net::ssl::context>> BuildTls(const NodeConfig& c) {
+  if (c.tls_cert.empty()) return std::unique_ptr<net::ssl::context>();
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  boost::system::error_code ec;
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1,
+                   ec);
+  if (!ec) ctx->use_certificate_chain_file(c.tls_cert.string(), ec);
+  if (!ec) ctx->use_private_key_file(c.tls_key.string(), net::ssl::context::pem, ec);
+  if (ec) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "TLS certificate or key (" + c.tls_cert.string() + "): " + ec.message());
+  }
+  return ctx;
+}
+
+net::awaitable<void> SweepLoop(NodeApp::Parts* p);
+
+}  // namespace
+
+NodeApp::NodeApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+NodeApp::~NodeApp() { Stop(); }
+
+const NodeConfig& NodeApp::config() const { return parts_->config; }
+
+Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clock clock) {
+  auto msg_key = crypto::ReadKeyFile(config.MessageKeyPath());
+  if (!msg_key) {
+    return Fail(msg_key.error().code, "node message key: " + msg_key.error().message +
+                                          " (create the node with `simpulctl init`)");
+  }
+  auto data_key = crypto::ReadSecretKeyFile(config.DataKeyPath());
+  if (!data_key) {
+    return Fail(data_key.error().code, "node data key: " + data_key.error().message +
+                                           " (create the node with `simpulctl init`)");
+  }
+  auto p = std::make_unique<Parts>(std::move(config), std::move(clock), std::move(*msg_key),
+                                   std::move(*data_key));
+  const auto& c = p->config;
+  auto db = store::Database::Open({c.DatabasePath(), c.db_readers}, store::SchemaMigrations());
+  if (!db) return tl::unexpected(db.error());
+  p->db = std::move(*db);
+  p->blobs = std::make_unique<store::BlobStore>(c.BlobDir());
+  auto calendar = BuildCalendar(c);
+  if (!calendar) return tl::unexpected(calendar.error());
+  p->calendar = std::make_unique<domain::WorkingCalendar>(std::move(*calendar));
+  p->catalog = std::make_unique<service::Catalog>(*p->db, domain::RegionRegistry::Builtin());
+  if (auto r = p->catalog->Load(); !r) return tl::unexpected(r.error());
+  service::CaseServiceConfig case_config{c.node_id, service::TrackingPrefix(c.node_id), {}, c.sla};
+  case_config.limits.max_attachment_bytes = std::min<std::size_t>(
+      case_config.limits.max_attachment_bytes, c.max_upload_bytes);
+  p->cases = std::make_unique<service::CaseService>(case_config, *p->db, *p->blobs, *p->catalog,
+                                                    *p->calendar, p->message_key, p->data_key,
+                                                    p->clock);
+  p->auth = std::make_unique<service::AuthService>(*p->db, p->clock, c.session_ttl);
+  p->accounts = std::make_unique<service::AccountService>(
+      *p->db, p->clock, crypto::PasswordHashCost::Interactive());
+  auto tls = BuildTls(c);
+  if (!tls) return tl::unexpected(tls.error());
+  p->tls = std::move(*tls);
+
+  api::NodeInfo info{c.node_id,
+                     c.name,
+                     std::string(Name(c.node_class)),
+                     c.region,
+                     std::string(Name(c.role)),
+                     "0.1.0",
+                     static_cast<int>(c.utc_offset.count()),
+                     crypto::Base64Encode(p->message_key.public_key().bytes),
+                     crypto::KeyId(p->message_key.public_key())};
+  Parts* raw = p.get();
+  p->api = std::make_unique<api::ApiContext>(api::ApiContext{
+      *p->cases, *p->auth, *p->accounts, *p->catalog, *p->db, p->metrics, p->clock,
+      std::move(info), [raw] { return raw->ready.load(); }, c.max_upload_bytes});
+  p->router = std::make_unique<http::Router>(
+      [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
+  api::AddAllRoutes(*p->router, *p->api);
+  p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
+  return std::unique_ptr<NodeApp>(new NodeApp(std::move(p)));
+}
+
+Result<std::uint16_t> NodeApp::Start() {
+  auto& p = *parts_;
+  auto port = p.server->Listen(p.config.listen_address, p.config.listen_port, p.tls.get());
+  if (!port) return port;
+  p.server->Start();
+  p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
+  net::co_spawn(p.io, SweepLoop(&p), net::detached);
+  for (int i = 0; i < std::max(1, p.config.io_threads); ++i) {
+    p.threads.emplace_back([&p] { p.io.run(); });
+  }
+  p.ready = true;
+  LogEvent(spdlog::level::info, "node_started",
+           {{"node_id", p.config.node_id},
+            {"address", p.config.listen_address},
+            {"port", *port},
+            {"tls", p.tls != nullptr},
+            {"schema_version", p.db->schema_version()}});
+  return port;
+}
+
+void NodeApp::WaitForSignal() {
+  net::io_context signals_io;
+  net::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int signal) {
+    LogEvent(spdlog::level::info, "signal_received", {{"signal", signal}});
+  });
+  signals_io.run();
+  Stop();
+}
+
+void NodeApp::Stop() {
+  auto& p = *parts_;
+  if (p.stopped) return;
+  p.stopped = true;
+  p.ready = false;
+  p.server->Stop();
+  if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
+  // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (p.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  p.io.stop();
+  for (auto& t : p.threads) t.join();
+  p.threads.clear();
+  LogEvent(spdlog::level::info, "node_stopped", {{"node_id", p.config.node_id}});
+}
+
+namespace {
+
+net::awaitable<void> SweepLoop(NodeApp::Parts* p) {
+  for (;;) {
+    p->sweep_timer->expires_after(p->config.sweep_interval);
+    auto [ec] = co_await p->sweep_timer->async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    auto report = co_await p->cases->Sweep();
+    if (!report) {
+      LogEvent(spdlog::level::warn, "sweep_failed", {{"error", report.error().message}});
+    } else if (report->auto_closed + report->escalated + report->failed > 0) {
+      LogEvent(spdlog::level::info, "sweep",
+               {{"auto_closed", report->auto_closed},
+                {"escalated", report->escalated},
+                {"failed", report->failed},
+                {"last_error", report->last_error}});
+    }
+  }
+}
+
+}  // namespace
+
+}  // namespace simpul

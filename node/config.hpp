@@ -1,0 +1,85 @@
+#pragma once
+// The node's configuration, read from a TOML file (see deploy/config/simpul.example.toml).
+//
+//   [node]   id = "kab:32.04"  name = "..."  class = "regency"  region = "32.04"
+//            utc_offset = "+07:00"  role = "node"
+//   [storage] data_dir = "/var/lib/simpul"
+//   [http]   listen = "127.0.0.1:8080"  tls_cert = ""  tls_key = ""  threads = 2
+//   [limits] max_body_bytes, max_upload_bytes, header_timeout_s, body_timeout_s, idle_timeout_s,
+//            max_connections
+//   [sla]    verify_working_days, first_response_working_days, autoclose_working_days,
+//            settle_days, extra_holidays = ["2026-12-31"], builtin_holidays = true
+//   [auth]   session_ttl_minutes
+//   [log]    level = "info"  format = "text" | "json"
+//
+// Relative paths are resolved against the directory of the config file.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "crypto/result.hpp"
+#include "node/domain/sla.hpp"
+#include "node/http/server.hpp"
+
+namespace simpul {
+
+enum class NodeRole { kNode, kCoordinator };
+enum class NodeClass { kMinistry, kAgency, kProvince, kRegency, kCity, kCoordinator };
+
+std::string_view Name(NodeRole role);
+std::string_view Name(NodeClass node_class);
+
+struct NodeConfig {
+  std::string node_id;  // "kab:32.04", "kl:kemenkes", "coord:panrb"
+  std::string name;
+  NodeClass node_class = NodeClass::kRegency;
+  std::string region;  // Kemendagri code of the node's jurisdiction; empty for ministries
+  std::chrono::minutes utc_offset{7 * 60};
+  NodeRole role = NodeRole::kNode;
+
+  std::filesystem::path data_dir;
+
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::filesystem::path tls_cert, tls_key;  // both empty: plain HTTP
+  int io_threads = 2;
+  int db_readers = 2;
+  http::ServerLimits limits;
+  std::size_t max_upload_bytes = 40 << 20;
+
+  domain::SlaPolicy sla;
+  bool builtin_holidays = true;
+  std::vector<std::string> extra_holidays;
+  std::chrono::seconds sweep_interval{60};
+  std::chrono::minutes session_ttl{12 * 60};
+
+  std::string log_level = "info";
+  std::string log_format = "text";
+
+  std::filesystem::path DatabasePath() const { return data_dir / "simpul.db"; }
+  std::filesystem::path KeysDir() const { return data_dir / "keys"; }
+  std::filesystem::path MessageKeyPath() const { return KeysDir() / "msg.key"; }
+  std::filesystem::path DataKeyPath() const { return KeysDir() / "data.key"; }
+  std::filesystem::path BlobDir() const { return data_dir / "attachments"; }
+};
+
+// Reads and validates the config file. Fails kNotFound when it is missing and kInvalidArgument
+// naming the key (and line, for syntax errors) when something is wrong.
+Result<NodeConfig> LoadConfig(const std::filesystem::path& path);
+// Parses TOML text; relative paths resolve against `base_dir`.
+Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::filesystem::path& base_dir);
+// Renders a config as TOML that ParseConfig reads back to the same values.
+std::string RenderConfig(const NodeConfig& config);
+// "+07:00" → 420 minutes. Fails kInvalidArgument for other forms or beyond ±14 h.
+Result<std::chrono::minutes> ParseUtcOffset(std::string_view text);
+// "regency" → NodeClass::kRegency.
+Result<NodeClass> ParseNodeClass(std::string_view text);
+// "127.0.0.1:8080" or "[::1]:8080" into listen_address and listen_port.
+Result<void> ParseListenAddress(std::string_view text, NodeConfig& config);
+// Checks the node id form: "<kind>:<code>" with kind prov, kab, kota, kl, lem or coord.
+Result<void> ValidateNodeId(std::string_view node_id);
+
+}  // namespace simpul
