@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Simpul builds and runs with. Safe to run again.
+#   deploy/install-deps.sh          build + runtime dependencies
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libsodium-dev
+  nlohmann-json3-dev libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
+  libgtest-dev curl python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

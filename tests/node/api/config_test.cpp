@@ -1,0 +1,106 @@
+#include "node/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace simpul {
+namespace {
+
+constexpr std::string_view kMinimal = R"(
+[node]
+id = "kab:32.04"
+name = "Pemerintah Kabupaten Bandung"
+region = "32.04"
+[storage]
+data_dir = "data"
+)";
+
+TEST(ConfigTest, MinimalConfigGetsDefaultsAndResolvesRelativeDataDir) {
+  auto c = ParseConfig(kMinimal, "/etc/simpul");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->node_id, "kab:32.04");
+  EXPECT_EQ(c->data_dir, std::filesystem::path("/etc/simpul/data"));
+  EXPECT_EQ(c->utc_offset, std::chrono::minutes(420));
+  EXPECT_EQ(c->listen_port, 8080);
+  EXPECT_EQ(c->role, NodeRole::kNode);
+  EXPECT_EQ(c->sla.verify_working_days, 3);
+}
+
+TEST(ConfigTest, ShippedExampleConfigParses) {
+  auto c = LoadConfig(SIMPUL_EXAMPLE_CONFIG);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->limits.max_body_bytes, 1048576u);
+  EXPECT_EQ(c->session_ttl, std::chrono::minutes(720));
+  EXPECT_EQ(c->sweep_interval, std::chrono::seconds(60));
+}
+
+TEST(ConfigTest, RenderedConfigParsesBackToTheSameValues) {
+  NodeConfig c;
+  c.node_id = "kota:73.71";
+  c.name = "Pemerintah Kota Makassar";
+  c.node_class = NodeClass::kCity;
+  c.region = "73.71";
+  c.utc_offset = std::chrono::minutes(480);
+  c.data_dir = "/var/lib/simpul";
+  c.listen_address = "::1";
+  c.listen_port = 9443;
+  auto back = ParseConfig(RenderConfig(c), "/");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->node_id, c.node_id);
+  EXPECT_EQ(back->node_class, NodeClass::kCity);
+  EXPECT_EQ(back->utc_offset, c.utc_offset);
+  EXPECT_EQ(back->listen_address, "::1");
+  EXPECT_EQ(back->listen_port, 9443);
+}
+
+struct BadCase {
+  const char* toml;
+  const char* mentions;
+};
+
+class ConfigRejectsTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ConfigRejectsTest, NamesTheOffendingKey) {
+  auto c = ParseConfig(GetParam().toml, "/");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(c.error().message.find(GetParam().mentions), std::string::npos) << c.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ConfigRejectsTest,
+    ::testing::Values(
+        BadCase{"[node]\nid = \"kabupaten\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"", "node.id"},
+        BadCase{"[node]\nid = \"kab:32.04\"\n[storage]\ndata_dir=\"d\"", "node.name"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n", "storage.data_dir"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\nutc_offset = \"7\"\n"
+                "[storage]\ndata_dir=\"d\"",
+                "node.utc_offset"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\nclass = \"village\"\n"
+                "[storage]\ndata_dir=\"d\"",
+                "node.class"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[http]\nlisten = \"8080\"",
+                "http.listen"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[http]\ntls_cert = \"a.pem\"",
+                "tls"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[limits]\nmax_body_bytes = 5",
+                "limits.max_body_bytes"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[sla]\nverify_working_days = \"three\"",
+                "sla.verify_working_days"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[log]\nformat = \"xml\"",
+                "log.format"},
+        BadCase{"[node\nid = 1", "line 1"}));
+
+TEST(ConfigTest, MissingFileSaysHowToCreateOne) {
+  auto c = LoadConfig("/nonexistent/simpul.toml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(c.error().message.find("simpulctl init"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace simpul
