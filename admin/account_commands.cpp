@@ -36,7 +36,7 @@ int WithAccounts(const CommonOptions& common,
   auto db = OpenDatabase(common);
   if (!db) return Report(common, db.error(), db.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   service::AccountService accounts(**db, service::SystemClock(),
-                                   crypto::PasswordHashCost::Interactive());
+                                   service::kStaffPasswordCost);
   return body(accounts);
 }
 

@@ -102,7 +102,7 @@ int RunInit(const InitOptions& o) {
   service::Catalog catalog(**db, domain::RegionRegistry::Builtin());
   if (auto r = catalog.Load(); !r) return Report(common, r.error());
   service::AccountService accounts(**db, service::SystemClock(),
-                                   crypto::PasswordHashCost::Interactive());
+                                   service::kStaffPasswordCost);
   auto admin = accounts.CreateUserSync(
       {o.admin_user, "Node administrator", password, service::Role::kNodeAdmin, ""});
   if (!admin) return Report(common, admin.error());

@@ -90,7 +90,12 @@ net::awaitable<void> SweepLoop(NodeApp::Parts* p);
 
 NodeApp::NodeApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
-NodeApp::~NodeApp() { Stop(); }
+NodeApp::~NodeApp() {
+  Stop();
+  // The database's threads may still complete jobs whose results are posted to the io_context;
+  // drain and join them while the io_context is alive (members die in reverse order, io first).
+  parts_->db.reset();
+}
 
 const NodeConfig& NodeApp::config() const { return parts_->config; }
 
@@ -124,8 +129,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
                                                     *p->calendar, p->message_key, p->data_key,
                                                     p->clock);
   p->auth = std::make_unique<service::AuthService>(*p->db, p->clock, c.session_ttl);
-  p->accounts = std::make_unique<service::AccountService>(
-      *p->db, p->clock, crypto::PasswordHashCost::Interactive());
+  p->accounts = std::make_unique<service::AccountService>(*p->db, p->clock, service::kStaffPasswordCost);
   auto tls = BuildTls(c);
   if (!tls) return tl::unexpected(tls.error());
   p->tls = std::move(*tls);

@@ -24,7 +24,9 @@ json UserJson(const service::Principal& p) {
 
 bool ValidCodeFilter(std::string_view s) {
   for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
   }
   return s.size() <= 100;
 }

@@ -6,9 +6,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "crypto/random.hpp"
+#include "node/log.hpp"
 
 namespace simpul::http {
 namespace {
@@ -205,7 +206,7 @@ net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote)
     while (co_await ServeOne(stream, buffer, remote)) {
     }
   } catch (const std::exception& e) {
-    spdlog::warn("{{\"event\":\"http_session_error\",\"error\":\"{}\"}}", e.what());
+    LogEvent(spdlog::level::warn, "http_session_error", {{"error", e.what()}});
   }
   metrics.ConnectionClosed();
 }
@@ -222,10 +223,13 @@ net::awaitable<void> HttpServer::Impl::Reply(Stream& stream, ApiResponse r, cons
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   metrics.ObserveRequest(route, status, latency);
-  spdlog::debug(
-      "{{\"event\":\"http_request\",\"request_id\":\"{}\",\"route\":\"{}\",\"status\":{},"
-      "\"latency_us\":{}}}",
-      req.request_id, route, status, latency.count());
+  if (spdlog::should_log(spdlog::level::debug)) {
+    LogEvent(spdlog::level::debug, "http_request",
+             {{"request_id", req.request_id},
+              {"route", route},
+              {"status", status},
+              {"latency_us", latency.count()}});
+  }
 }
 
 // Serves one request. Returns whether the connection stays open for another.
@@ -234,7 +238,9 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
                                                 const std::string& remote) {
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-  parser.body_limit(limits.max_body_bytes);
+  // No limit while reading the header: Beast would fail a Content-Length above it with no reply,
+  // and the route, which may raise the limit, is not known yet. Checked below, before the body.
+  parser.body_limit(boost::none);
   auto& socket_layer = beast::get_lowest_layer(stream);
   socket_layer.expires_after(buffer.size() > 0 ? limits.header_timeout : limits.idle_timeout);
   auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
@@ -272,6 +278,12 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   }
   parser.body_limit(body_limit);
   socket_layer.expires_after(limits.body_timeout);
+  if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+    // Clients such as curl wait for this before sending a large body.
+    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+    auto [cec, cn] = co_await bhttp::async_write(stream, go_on, kTuple);
+    if (cec) co_return false;
+  }
   auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
   if (bec == bhttp::error::body_limit) {
     co_await Reply(stream, std::move(too_large), req, version, false, route_name, started);
@@ -284,8 +296,8 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   try {
     response = co_await router.Dispatch(req, route);
   } catch (const std::exception& e) {
-    spdlog::error("{{\"event\":\"handler_exception\",\"request_id\":\"{}\",\"error\":\"{}\"}}",
-                  req.request_id, e.what());
+    LogEvent(spdlog::level::err, "handler_exception",
+             {{"request_id", req.request_id}, {"error", e.what()}});
     response = ApiResponse::FromError({ErrorCode::kInternal, "internal error; see the node log"});
   }
   co_await Reply(stream, std::move(response), req, version, keep_alive, route_name, started);

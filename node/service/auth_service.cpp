@@ -3,6 +3,7 @@
 #include "crypto/bytes.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "node/service/account_service.hpp"
 #include "node/store/account_store.hpp"
 
 namespace simpul::service {
@@ -27,8 +28,7 @@ AuthService::AuthService(store::Database& db, Clock clock, std::chrono::minutes 
     : db_(db),
       clock_(std::move(clock)),
       session_ttl_(session_ttl),
-      dummy_hash_(crypto::HashPassword(crypto::RandomToken(16), crypto::PasswordHashCost::Interactive())
-                      .value_or("")) {}
+      dummy_hash_(crypto::HashPassword(crypto::RandomToken(16), kStaffPasswordCost).value_or("")) {}
 
 boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string username,
                                                                std::string password) {
