@@ -1,0 +1,133 @@
+#include "node/service/auth_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "tests/node/service/service_test_support.hpp"
+
+namespace simpul::service {
+namespace {
+
+using std::chrono::minutes;
+using testing::RunAwait;
+using testing::ServiceTest;
+
+constexpr minutes kTtl{60};
+constexpr const char* kPassword = "kata-sandi-rahasia";
+
+class AuthServiceTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    auth_ = std::make_unique<AuthService>(*db_, clock_, kTtl);
+    ASSERT_TRUE(accounts_->CreateUserSync({"siti", "Siti", kPassword, Role::kVerifier, ""}));
+  }
+
+  Result<LoginResult> Login(const std::string& user, const std::string& password) {
+    return RunAwait(io_, auth_->Login(user, password));
+  }
+  Result<Principal> Authenticate(const std::string& token) {
+    return RunAwait(io_, auth_->Authenticate(token));
+  }
+  std::string LoginOk() {
+    auto r = Login("siti", kPassword);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return r ? r->token : std::string();
+  }
+
+  std::unique_ptr<AuthService> auth_;
+};
+
+TEST_F(AuthServiceTest, LoginIssuesATokenThatAuthenticates) {
+  auto login = Login("siti", kPassword);
+  ASSERT_TRUE(login.has_value()) << login.error().message;
+  EXPECT_GE(login->token.size(), 32u);
+  EXPECT_EQ(login->expires_at, now_ + kTtl);
+  EXPECT_EQ(login->principal.username, "siti");
+  EXPECT_EQ(login->principal.role, Role::kVerifier);
+  auto who = Authenticate(login->token);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ(who->username, "siti");
+  EXPECT_EQ(who->user_id, login->principal.user_id);
+  EXPECT_NE(LoginOk(), login->token);  // each login is its own session
+}
+
+TEST_F(AuthServiceTest, WrongPasswordAndUnknownUserLookAlike) {
+  auto wrong = Login("siti", "kata-sandi-salah");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
+  auto unknown = Login("budi", kPassword);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(unknown.error().message, wrong.error().message);
+  EXPECT_EQ(Login("", "").error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthServiceTest, DisabledAccountCannotSignInAndLosesItsSessions) {
+  const std::string token = LoginOk();
+  UserUpdate disable;
+  disable.disabled = true;
+  ASSERT_TRUE(accounts_->UpdateUserSync("siti", disable).has_value());
+  auto login = Login("siti", kPassword);
+  ASSERT_FALSE(login.has_value());
+  EXPECT_EQ(login.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(Authenticate(token).error().code, ErrorCode::kUnauthenticated);
+
+  UserUpdate enable;
+  enable.disabled = false;
+  ASSERT_TRUE(accounts_->UpdateUserSync("siti", enable).has_value());
+  EXPECT_FALSE(LoginOk().empty());
+}
+
+TEST_F(AuthServiceTest, SessionExpiresAfterItsLifetime) {
+  const std::string token = LoginOk();
+  Advance(kTtl - minutes(1));
+  EXPECT_TRUE(Authenticate(token).has_value());
+  Advance(minutes(2));
+  auto expired = Authenticate(token);
+  ASSERT_FALSE(expired.has_value());
+  EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthServiceTest, LogoutRevokesOnlyThatSession) {
+  const std::string phone = LoginOk();
+  const std::string laptop = LoginOk();
+  ASSERT_TRUE(RunAwait(io_, auth_->Logout(phone)).has_value());
+  auto after = Authenticate(phone);
+  ASSERT_FALSE(after.has_value());
+  EXPECT_EQ(after.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(Authenticate(laptop).has_value());
+}
+
+TEST_F(AuthServiceTest, UnknownOrMalformedTokensAreRejected) {
+  EXPECT_EQ(Authenticate("").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(Authenticate("bukan-token").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(Authenticate(std::string(4096, 'a')).error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthServiceTest, RoleChangeEndsSessionsAndTakesEffectAtNextLogin) {
+  const std::string token = LoginOk();
+  UserUpdate promote;
+  promote.role = Role::kSupervisor;
+  ASSERT_TRUE(accounts_->UpdateUserSync("siti", promote).has_value());
+  EXPECT_EQ(Authenticate(token).error().code, ErrorCode::kUnauthenticated);
+  auto again = Login("siti", kPassword);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->principal.role, Role::kSupervisor);
+}
+
+TEST_F(AuthServiceTest, PasswordChangeReplacesTheOldPassword) {
+  const std::string token = LoginOk();
+  UserUpdate change;
+  change.password = "sandi-baru-yang-panjang";
+  ASSERT_TRUE(accounts_->UpdateUserSync("siti", change).has_value());
+  EXPECT_FALSE(Authenticate(token).has_value());
+  EXPECT_EQ(Login("siti", kPassword).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(Login("siti", "sandi-baru-yang-panjang").has_value());
+}
+
+}  // namespace
+}  // namespace simpul::service
