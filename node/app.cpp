@@ -174,16 +174,6 @@ Result<std::uint16_t> NodeApp::Start() {
   return port;
 }
 
-void NodeApp::WaitForSignal() {
-  net::io_context signals_io;
-  net::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
-    LogEvent(spdlog::level::info, "signal_received", {{"signal", signal}});
-  });
-  signals_io.run();
-  Stop();
-}
-
 void NodeApp::Stop() {
   auto& p = *parts_;
   if (p.stopped) return;

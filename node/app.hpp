@@ -7,8 +7,7 @@
 //   ...
 //   (*app)->Stop();                // stop accepting, drain, join; also done by the destructor
 //
-// Thread safety: Create/Start/Stop from one controlling thread; Stop may also be called from a
-// signal-handling coroutine of the same io_context.
+// Thread safety: Create/Start/Stop from one controlling thread.
 
 #include <cstdint>
 #include <memory>
@@ -30,8 +29,6 @@ class NodeApp {
   // Binds the listener (port 0 picks one), starts the I/O threads and the sweeper, and returns
   // the bound port. Fails kUnavailable when the address cannot be bound.
   Result<std::uint16_t> Start();
-  // Blocks until SIGINT or SIGTERM, then stops.
-  void WaitForSignal();
   void Stop();
 
   const NodeConfig& config() const;

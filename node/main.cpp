@@ -1,7 +1,11 @@
 // simpuld: the Simpul node daemon. Reads its config, opens its data dir and serves until SIGTERM.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include <pthread.h>
 #include <sys/stat.h>
+
+#include <csignal>
 
 #include <cstdio>
 #include <fstream>
@@ -38,6 +42,13 @@ int main(int argc, char** argv) {
     config->listen_port = static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)));
   }
   simpul::ConfigureLogging(config->log_level, config->log_format);
+  // Block the stop signals before any thread exists, so every thread inherits the mask and a
+  // signal that arrives at any moment waits for the sigwait below instead of killing the process.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto app = simpul::NodeApp::Create(*config, simpul::service::SystemClock());
   if (!app) {
     std::fprintf(stderr, "simpuld: cannot start: %s\n", app.error().message.c_str());
@@ -53,6 +64,9 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << *port << "\n";
     std::rename(tmp.c_str(), port_file.c_str());
   }
-  (*app)->WaitForSignal();
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  simpul::LogEvent(spdlog::level::info, "signal_received", nlohmann::json{{"signal", signal_number}});
+  (*app)->Stop();
   return 0;
 }

@@ -242,8 +242,8 @@ Result<CasePage> CaseStore::Query(Connection& c, const CaseQuery& q) {
   // statement text is fixed (cached, never concatenated from input).
   constexpr std::string_view kWhere =
       "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.unit_id = ?2) "
-      "AND (?3 IS NULL OR c.category = ?3 OR c.category LIKE ?3 || '.%') "
-      "AND (?4 IS NULL OR c.region = ?4 OR c.region LIKE ?4 || '.%') "
+      "AND (?3 IS NULL OR c.category = ?3 OR substr(c.category, 1, length(?3) + 1) = ?3 || '.') "
+      "AND (?4 IS NULL OR c.region = ?4 OR substr(c.region, 1, length(?4) + 1) = ?4 || '.') "
       "AND (?5 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?5)) "
       "AND (?6 IS NULL OR c.next_due_at < ?6) "
       "AND (?7 = 0 OR (c.confidential = 0 AND c.verified_at IS NOT NULL)) "

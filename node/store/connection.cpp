@@ -30,31 +30,35 @@ Statement::~Statement() {
 }
 
 Statement& Statement::Bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-  return *this;
+  return Check(sqlite3_bind_int64(stmt_, index, value));
 }
 
 Statement& Statement::Bind(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
-  return *this;
+  return Check(sqlite3_bind_double(stmt_, index, value));
 }
 
 Statement& Statement::Bind(int index, std::string_view value) {
-  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  return *this;
+  return Check(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 Statement& Statement::Bind(int index, std::span<const std::uint8_t> blob) {
-  sqlite3_bind_blob64(stmt_, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
-  return *this;
+  return Check(sqlite3_bind_blob64(stmt_, index, blob.data(), blob.size(), SQLITE_TRANSIENT));
 }
 
 Statement& Statement::Bind(int index, std::nullopt_t) {
-  sqlite3_bind_null(stmt_, index);
+  return Check(sqlite3_bind_null(stmt_, index));
+}
+
+Statement& Statement::Check(int rc) {
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }
 
 Result<bool> Statement::Step() {
+  if (bind_rc_ != SQLITE_OK) {
+    return tl::unexpected(SqliteError(sqlite3_db_handle(stmt_), bind_rc_, "sqlite bind"));
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;

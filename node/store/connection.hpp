@@ -37,7 +37,8 @@ struct CFree {
 class Statement {
  public:
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement(Statement&& other) noexcept
+      : stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement& operator=(Statement&&) = delete;
@@ -80,7 +81,10 @@ class Statement {
   std::optional<std::int64_t> OptionalInt(int column) const;
 
  private:
+  Statement& Check(int rc);
+
   sqlite3_stmt* stmt_;
+  int bind_rc_ = SQLITE_OK;  // the first failed bind, reported by the next Step
 };
 
 enum class OpenMode { kReadWrite, kReadOnly };

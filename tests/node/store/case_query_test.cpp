@@ -149,6 +149,14 @@ TEST_F(CaseQueryTest, RegionMatchesItselfAndSubRegionsOnly) {
   EXPECT_EQ(Find(q), Ids{"C-3"});
 }
 
+TEST_F(CaseQueryTest, FilterCharactersAreNotWildcards) {
+  CaseQuery q;
+  q.region = "3_";  // a LIKE wildcard would match "32" and "33"
+  EXPECT_EQ(Find(q), Ids{});
+  q.region = "%";
+  EXPECT_EQ(Find(q), Ids{});
+}
+
 TEST_F(CaseQueryTest, TextSearchCoversTitleAndBodyWithPrefixes) {
   EXPECT_EQ(FindText("lubang"), Ids{"C-1"});
   EXPECT_EQ(FindText("LUBANG"), Ids{"C-1"});
