@@ -34,9 +34,9 @@ nlohmann::json UserJson(const store::UserRecord& u) {
 int WithAccounts(const CommonOptions& common,
                  const std::function<int(service::AccountService&)>& body) {
   auto db = OpenDatabase(common);
-  if (!db) return Report(common, db.error(), db.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
-  service::AccountService accounts(**db, service::SystemClock(),
-                                   service::kStaffPasswordCost);
+  if (!db)
+    return Report(common, db.error(), db.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
+  service::AccountService accounts(**db, service::SystemClock(), service::kStaffPasswordCost);
   return body(accounts);
 }
 
@@ -64,8 +64,7 @@ void AddUserCommands(CLI::App& app, CommonOptions& common, Command& command) {
 
   auto* add = user->add_subcommand("add", "Create an account (prints a generated password)");
   add->add_option("username", opts->username, "Login name: a-z 0-9 . _ -")->required();
-  add->add_option("--role", opts->role,
-                  "verifier, unit_officer, supervisor, node_admin or auditor")
+  add->add_option("--role", opts->role, "verifier, unit_officer, supervisor, node_admin or auditor")
       ->capture_default_str();
   add->add_option("--unit", opts->unit, "Work unit code (required for unit_officer)");
   add->add_option("--display-name", opts->display_name, "Full name shown in the console");
@@ -125,27 +124,35 @@ void AddUserCommands(CLI::App& app, CommonOptions& common, Command& command) {
       };
     });
   };
-  update("disable", "Disable an account and end its sessions",
-         [] { return service::UserUpdate{std::nullopt, std::nullopt, true, std::nullopt}; },
-         "disabled");
-  update("enable", "Enable a disabled account",
-         [] { return service::UserUpdate{std::nullopt, std::nullopt, false, std::nullopt}; },
-         "enabled");
-  update("passwd", "Set a new password (generated unless --password-stdin) and end sessions",
-         [opts] {
-           return service::UserUpdate{std::nullopt, std::nullopt, std::nullopt,
-                                      opts->password_stdin ? ReadSecretLine()
-                                                           : crypto::RandomCode(16)};
-         },
-         "password changed for");
-  update("set-role", "Change role (and unit) and end sessions",
-         [opts] {
-           service::UserUpdate u;
-           u.role = service::ParseRole(opts->role);
-           u.unit_code = opts->unit;
-           return u;
-         },
-         "updated");
+  update(
+      "disable", "Disable an account and end its sessions",
+      [] {
+        return service::UserUpdate{std::nullopt, std::nullopt, true, std::nullopt};
+      },
+      "disabled");
+  update(
+      "enable", "Enable a disabled account",
+      [] {
+        return service::UserUpdate{std::nullopt, std::nullopt, false, std::nullopt};
+      },
+      "enabled");
+  update(
+      "passwd", "Set a new password (generated unless --password-stdin) and end sessions",
+      [opts] {
+        return service::UserUpdate{
+            std::nullopt, std::nullopt, std::nullopt,
+            opts->password_stdin ? ReadSecretLine() : crypto::RandomCode(16)};
+      },
+      "password changed for");
+  update(
+      "set-role", "Change role (and unit) and end sessions",
+      [opts] {
+        service::UserUpdate u;
+        u.role = service::ParseRole(opts->role);
+        u.unit_code = opts->unit;
+        return u;
+      },
+      "updated");
 }
 
 void AddUnitCommands(CLI::App& app, CommonOptions& common, Command& command) {

@@ -31,7 +31,8 @@ struct InitOptions {
 Result<void> MakeDir(const fs::path& dir, fs::perms perms) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
+  if (ec)
+    return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
   fs::permissions(dir, perms, ec);
   if (ec) return Fail(ErrorCode::kUnavailable, "cannot set permissions on " + dir.string());
   return {};
@@ -72,15 +73,15 @@ int RunInit(const InitOptions& o) {
       o.config_path.empty() ? config->data_dir / "simpul.toml" : fs::path(o.config_path);
   std::error_code ec;
   if (fs::exists(config_path, ec) || fs::exists(config->MessageKeyPath(), ec)) {
-    return Report(common, {ErrorCode::kConflict, "a node is already set up at " +
-                                                     config->data_dir.string() +
-                                                     "; choose another --data-dir"});
+    return Report(
+        common, {ErrorCode::kConflict, "a node is already set up at " + config->data_dir.string() +
+                                           "; choose another --data-dir"});
   }
-  for (auto r : {MakeDir(config->data_dir, fs::perms::owner_all | fs::perms::group_read |
-                                               fs::perms::group_exec),
+  for (auto r : {MakeDir(config->data_dir,
+                         fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec),
                  MakeDir(config->KeysDir(), fs::perms::owner_all),
-                 MakeDir(config_path.parent_path(), fs::perms::owner_all | fs::perms::group_read |
-                                                        fs::perms::group_exec)}) {
+                 MakeDir(config_path.parent_path(),
+                         fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec)}) {
     if (!r) return Report(common, r.error());
   }
   auto msg_key = crypto::Ed25519KeyPair::Generate();
@@ -94,27 +95,28 @@ int RunInit(const InitOptions& o) {
   {
     std::ofstream out(config_path);
     out << RenderConfig(*config);
-    if (!out) return Report(common, {ErrorCode::kUnavailable, "cannot write " + config_path.string()});
+    if (!out)
+      return Report(common, {ErrorCode::kUnavailable, "cannot write " + config_path.string()});
   }
   std::string password = o.admin_password_stdin ? ReadSecretLine() : crypto::RandomCode(16);
   auto db = store::Database::Open({config->DatabasePath(), 1}, store::SchemaMigrations());
   if (!db) return Report(common, db.error());
   service::Catalog catalog(**db, domain::RegionRegistry::Builtin());
   if (auto r = catalog.Load(); !r) return Report(common, r.error());
-  service::AccountService accounts(**db, service::SystemClock(),
-                                   service::kStaffPasswordCost);
+  service::AccountService accounts(**db, service::SystemClock(), service::kStaffPasswordCost);
   auto admin = accounts.CreateUserSync(
       {o.admin_user, "Node administrator", password, service::Role::kNodeAdmin, ""});
   if (!admin) return Report(common, admin.error());
 
   const auto& key = msg_key.public_key();
   if (o.json) {
-    nlohmann::json out = {{"node_id", config->node_id},
-                          {"config", config_path.string()},
-                          {"data_dir", config->data_dir.string()},
-                          {"message_key", {{"kid", crypto::KeyId(key)},
-                                           {"public_key", crypto::Base64Encode(key.bytes)}}},
-                          {"admin_user", o.admin_user}};
+    nlohmann::json out = {
+        {"node_id", config->node_id},
+        {"config", config_path.string()},
+        {"data_dir", config->data_dir.string()},
+        {"message_key",
+         {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
+        {"admin_user", o.admin_user}};
     if (!o.admin_password_stdin) out["admin_password"] = password;
     std::cout << out.dump(2) << "\n";
     return 0;

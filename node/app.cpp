@@ -123,13 +123,14 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->catalog = std::make_unique<service::Catalog>(*p->db, domain::RegionRegistry::Builtin());
   if (auto r = p->catalog->Load(); !r) return tl::unexpected(r.error());
   service::CaseServiceConfig case_config{c.node_id, service::TrackingPrefix(c.node_id), {}, c.sla};
-  case_config.limits.max_attachment_bytes = std::min<std::size_t>(
-      case_config.limits.max_attachment_bytes, c.max_upload_bytes);
-  p->cases = std::make_unique<service::CaseService>(case_config, *p->db, *p->blobs, *p->catalog,
-                                                    *p->calendar, p->message_key, p->data_key,
-                                                    p->clock);
+  case_config.limits.max_attachment_bytes =
+      std::min<std::size_t>(case_config.limits.max_attachment_bytes, c.max_upload_bytes);
+  p->cases =
+      std::make_unique<service::CaseService>(case_config, *p->db, *p->blobs, *p->catalog,
+                                             *p->calendar, p->message_key, p->data_key, p->clock);
   p->auth = std::make_unique<service::AuthService>(*p->db, p->clock, c.session_ttl);
-  p->accounts = std::make_unique<service::AccountService>(*p->db, p->clock, service::kStaffPasswordCost);
+  p->accounts =
+      std::make_unique<service::AccountService>(*p->db, p->clock, service::kStaffPasswordCost);
   auto tls = BuildTls(c);
   if (!tls) return tl::unexpected(tls.error());
   p->tls = std::move(*tls);
@@ -144,9 +145,9 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
                      crypto::Base64Encode(p->message_key.public_key().bytes),
                      crypto::KeyId(p->message_key.public_key())};
   Parts* raw = p.get();
-  p->api = std::make_unique<api::ApiContext>(api::ApiContext{
-      *p->cases, *p->auth, *p->accounts, *p->catalog, *p->db, p->metrics, p->clock,
-      std::move(info), [raw] { return raw->ready.load(); }, c.max_upload_bytes});
+  p->api = std::make_unique<api::ApiContext>(
+      api::ApiContext{*p->cases, *p->auth, *p->accounts, *p->catalog, *p->db, p->metrics, p->clock,
+                      std::move(info), [raw] { return raw->ready.load(); }, c.max_upload_bytes});
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);

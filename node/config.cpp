@@ -22,7 +22,8 @@ constexpr std::array<std::pair<NodeClass, std::string_view>, 6> kClasses = {{
 }};
 
 Error Bad(std::string_view key, std::string_view what) {
-  return Error{ErrorCode::kInvalidArgument, "config " + std::string(key) + ": " + std::string(what)};
+  return Error{ErrorCode::kInvalidArgument,
+               "config " + std::string(key) + ": " + std::string(what)};
 }
 
 Result<std::chrono::minutes> ParseOffsetImpl(std::string_view s) {
@@ -67,8 +68,8 @@ Result<void> ReadInt(const toml::table& t, std::string_view key, T& out, std::in
   if (!node) return {};
   auto v = node.value<std::int64_t>();
   if (!v || *v < min || *v > max) {
-    return tl::unexpected(Bad(key, "an integer from " + std::to_string(min) + " to " +
-                                       std::to_string(max)));
+    return tl::unexpected(
+        Bad(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max)));
   }
   out = static_cast<T>(*v);
   return {};
@@ -109,21 +110,21 @@ Result<void> ReadLimits(const toml::table& t, NodeConfig& c) {
   std::int64_t header = c.limits.header_timeout.count(), body = c.limits.body_timeout.count(),
                idle = c.limits.idle_timeout.count(), sweep = c.sweep_interval.count(),
                ttl = c.session_ttl.count(), settle = c.sla.settle.count();
-  for (auto r : {ReadInt(t, "limits.max_body_bytes", c.limits.max_body_bytes, 1024, 64 << 20),
-                 ReadInt(t, "limits.max_upload_bytes", c.max_upload_bytes, 1024, 256 << 20),
-                 ReadInt(t, "limits.max_connections", c.limits.max_connections, 1, 100000),
-                 ReadInt(t, "limits.header_timeout_s", header, 1, 3600),
-                 ReadInt(t, "limits.body_timeout_s", body, 1, 3600),
-                 ReadInt(t, "limits.idle_timeout_s", idle, 1, 3600),
-                 ReadInt(t, "http.threads", c.io_threads, 1, 64),
-                 ReadInt(t, "storage.readers", c.db_readers, 1, 64),
-                 ReadInt(t, "sla.verify_working_days", c.sla.verify_working_days, 1, 60),
-                 ReadInt(t, "sla.first_response_working_days", c.sla.first_response_working_days,
-                         1, 60),
-                 ReadInt(t, "sla.autoclose_working_days", c.sla.autoclose_working_days, 1, 60),
-                 ReadInt(t, "sla.settle_days", settle, 1, 365),
-                 ReadInt(t, "sla.sweep_interval_s", sweep, 1, 86400),
-                 ReadInt(t, "auth.session_ttl_minutes", ttl, 5, 7 * 24 * 60)}) {
+  for (auto r :
+       {ReadInt(t, "limits.max_body_bytes", c.limits.max_body_bytes, 1024, 64 << 20),
+        ReadInt(t, "limits.max_upload_bytes", c.max_upload_bytes, 1024, 256 << 20),
+        ReadInt(t, "limits.max_connections", c.limits.max_connections, 1, 100000),
+        ReadInt(t, "limits.header_timeout_s", header, 1, 3600),
+        ReadInt(t, "limits.body_timeout_s", body, 1, 3600),
+        ReadInt(t, "limits.idle_timeout_s", idle, 1, 3600),
+        ReadInt(t, "http.threads", c.io_threads, 1, 64),
+        ReadInt(t, "storage.readers", c.db_readers, 1, 64),
+        ReadInt(t, "sla.verify_working_days", c.sla.verify_working_days, 1, 60),
+        ReadInt(t, "sla.first_response_working_days", c.sla.first_response_working_days, 1, 60),
+        ReadInt(t, "sla.autoclose_working_days", c.sla.autoclose_working_days, 1, 60),
+        ReadInt(t, "sla.settle_days", settle, 1, 365),
+        ReadInt(t, "sla.sweep_interval_s", sweep, 1, 86400),
+        ReadInt(t, "auth.session_ttl_minutes", ttl, 5, 7 * 24 * 60)}) {
     if (!r) return r;
   }
   c.limits.header_timeout = std::chrono::seconds(header);
@@ -149,7 +150,9 @@ Result<void> ReadLimits(const toml::table& t, NodeConfig& c) {
 
 }  // namespace
 
-std::string_view Name(NodeRole role) { return role == NodeRole::kCoordinator ? "coordinator" : "node"; }
+std::string_view Name(NodeRole role) {
+  return role == NodeRole::kCoordinator ? "coordinator" : "node";
+}
 
 std::string_view Name(NodeClass node_class) {
   for (const auto& [k, name] : kClasses) {
@@ -158,9 +161,7 @@ std::string_view Name(NodeClass node_class) {
   return "regency";
 }
 
-Result<std::chrono::minutes> ParseUtcOffset(std::string_view text) {
-  return ParseOffsetImpl(text);
-}
+Result<std::chrono::minutes> ParseUtcOffset(std::string_view text) { return ParseOffsetImpl(text); }
 
 Result<NodeClass> ParseNodeClass(std::string_view text) {
   for (const auto& [k, name] : kClasses) {
@@ -177,8 +178,9 @@ Result<void> ParseListenAddress(std::string_view text, NodeConfig& config) {
 Result<void> ValidateNodeId(std::string_view id) {
   auto colon = id.find(':');
   const auto bad = [&] {
-    return tl::unexpected(Bad("node.id", "must look like kab:32.04, kota:32.73, prov:32, "
-                                         "kl:kemenkes, lem:ombudsman or coord:panrb"));
+    return tl::unexpected(Bad("node.id",
+                              "must look like kab:32.04, kota:32.73, prov:32, "
+                              "kl:kemenkes, lem:ombudsman or coord:panrb"));
   };
   if (colon == std::string_view::npos || id.size() > 64) return bad();
   auto kind = id.substr(0, colon);
@@ -208,22 +210,24 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
   NodeConfig c;
   if (auto r = ReadNode(t, c); !r) return tl::unexpected(r.error());
   std::string data_dir, listen = "127.0.0.1:8080", cert, key;
-  for (auto r : {ReadString(t, "storage.data_dir", data_dir), ReadString(t, "http.listen", listen),
-                 ReadString(t, "http.tls_cert", cert), ReadString(t, "http.tls_key", key),
-                 ReadString(t, "log.level", c.log_level),
-                 ReadString(t, "log.format", c.log_format)}) {
+  for (auto r :
+       {ReadString(t, "storage.data_dir", data_dir), ReadString(t, "http.listen", listen),
+        ReadString(t, "http.tls_cert", cert), ReadString(t, "http.tls_key", key),
+        ReadString(t, "log.level", c.log_level), ReadString(t, "log.format", c.log_format)}) {
     if (!r) return tl::unexpected(r.error());
   }
   if (data_dir.empty()) return tl::unexpected(Bad("storage.data_dir", "required"));
   c.data_dir = std::filesystem::path(data_dir).is_absolute() ? std::filesystem::path(data_dir)
-                                                              : base_dir / data_dir;
+                                                             : base_dir / data_dir;
   if (auto r = ParseListenImpl(listen, c); !r) return tl::unexpected(r.error());
   if (cert.empty() != key.empty()) {
     return tl::unexpected(Bad("http.tls_cert", "set both tls_cert and tls_key, or neither"));
   }
   if (!cert.empty()) {
-    c.tls_cert = std::filesystem::path(cert).is_absolute() ? std::filesystem::path(cert) : base_dir / cert;
-    c.tls_key = std::filesystem::path(key).is_absolute() ? std::filesystem::path(key) : base_dir / key;
+    c.tls_cert =
+        std::filesystem::path(cert).is_absolute() ? std::filesystem::path(cert) : base_dir / cert;
+    c.tls_key =
+        std::filesystem::path(key).is_absolute() ? std::filesystem::path(key) : base_dir / key;
   }
   if (c.log_format != "text" && c.log_format != "json") {
     return tl::unexpected(Bad("log.format", "\"text\" or \"json\""));
@@ -263,12 +267,12 @@ std::string RenderConfig(const NodeConfig& c) {
   std::snprintf(offset, sizeof offset, "%c%02d:%02d", off < 0 ? '-' : '+', std::abs(off) / 60,
                 std::abs(off) % 60);
   o << "# Simpul node configuration. See deploy/config/simpul.example.toml for every key.\n\n"
-    << "[node]\nid = " << q(c.node_id) << "\nname = " << q(c.name) << "\nclass = "
-    << q(Name(c.node_class)) << "\nregion = " << q(c.region) << "\nutc_offset = " << q(offset)
-    << "\nrole = " << q(Name(c.role)) << "\n\n[storage]\ndata_dir = " << q(c.data_dir.string())
-    << "\n\n[http]\nlisten = "
+    << "[node]\nid = " << q(c.node_id) << "\nname = " << q(c.name)
+    << "\nclass = " << q(Name(c.node_class)) << "\nregion = " << q(c.region)
+    << "\nutc_offset = " << q(offset) << "\nrole = " << q(Name(c.role))
+    << "\n\n[storage]\ndata_dir = " << q(c.data_dir.string()) << "\n\n[http]\nlisten = "
     << q((c.listen_address.find(':') != std::string::npos ? "[" + c.listen_address + "]"
-                                                           : c.listen_address) +
+                                                          : c.listen_address) +
          ":" + std::to_string(c.listen_port))
     << "\ntls_cert = " << q(c.tls_cert.string()) << "\ntls_key = " << q(c.tls_key.string())
     << "\nthreads = " << c.io_threads << "\n\n[log]\nlevel = " << q(c.log_level)

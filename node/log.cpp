@@ -43,9 +43,9 @@ void LogEvent(spdlog::level::level_enum level, std::string_view event,
       text += ' ';
       text += it.key();
       text += '=';
-      text += it.value().is_string() ? it.value().get<std::string>()
-                                     : it.value().dump(-1, ' ', false,
-                                                       nlohmann::json::error_handler_t::replace);
+      text += it.value().is_string()
+                  ? it.value().get<std::string>()
+                  : it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   }
   spdlog::log(level, "{}", text);

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  simpul::LogEvent(spdlog::level::info, "signal_received", nlohmann::json{{"signal", signal_number}});
+  simpul::LogEvent(spdlog::level::info, "signal_received",
+                   nlohmann::json{{"signal", signal_number}});
   (*app)->Stop();
   return 0;
 }

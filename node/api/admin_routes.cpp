@@ -17,12 +17,10 @@ using service::Role;
 using Reply = boost::asio::awaitable<ApiResponse>;
 
 json UserRecordJson(const store::UserRecord& u) {
-  return json{{"username", u.username},
-              {"display_name", u.display_name},
-              {"role", u.role},
-              {"unit", u.unit_code.empty() ? json(nullptr) : json(u.unit_code)},
-              {"disabled", u.disabled},
-              {"created_at", FormatTime(u.created_at)}};
+  return json{
+      {"username", u.username}, {"display_name", u.display_name},
+      {"role", u.role},         {"unit", u.unit_code.empty() ? json(nullptr) : json(u.unit_code)},
+      {"disabled", u.disabled}, {"created_at", FormatTime(u.created_at)}};
 }
 
 json UnitJson(const store::UnitRecord& u) {
@@ -75,19 +73,19 @@ void AddAdminRoutes(http::Router& router, ApiContext& ctx) {
                 for (const auto& u : *units) items.push_back(UnitJson(u));
                 co_return ApiResponse::Json(200, {{"items", std::move(items)}});
               }});
-  router.Add({Method::kPost, "/api/v1/units", admin, "unit_create",
-              [&ctx](ApiRequest& req) -> Reply {
-                auto body = ParseJsonObject(req);
-                if (!body) co_return ApiResponse::FromError(body.error());
-                auto code = StringField(*body, "code", 32, true);
-                auto name = StringField(*body, "name", 200, true);
-                if (!code) co_return ApiResponse::FromError(code.error());
-                if (!name) co_return ApiResponse::FromError(name.error());
-                service::NewUnit new_unit{std::move(*code), std::move(*name)};
-                auto unit = co_await ctx.accounts.CreateUnit(std::move(new_unit));
-                if (!unit) co_return ApiResponse::FromError(unit.error());
-                co_return ApiResponse::Json(201, UnitJson(*unit));
-              }});
+  router.Add(
+      {Method::kPost, "/api/v1/units", admin, "unit_create", [&ctx](ApiRequest& req) -> Reply {
+         auto body = ParseJsonObject(req);
+         if (!body) co_return ApiResponse::FromError(body.error());
+         auto code = StringField(*body, "code", 32, true);
+         auto name = StringField(*body, "name", 200, true);
+         if (!code) co_return ApiResponse::FromError(code.error());
+         if (!name) co_return ApiResponse::FromError(name.error());
+         service::NewUnit new_unit{std::move(*code), std::move(*name)};
+         auto unit = co_await ctx.accounts.CreateUnit(std::move(new_unit));
+         if (!unit) co_return ApiResponse::FromError(unit.error());
+         co_return ApiResponse::Json(201, UnitJson(*unit));
+       }});
   router.Add({Method::kGet, "/api/v1/users", Access::Roles({Role::kNodeAdmin, Role::kSupervisor}),
               "user_list", [&ctx](ApiRequest&) -> Reply {
                 auto users = co_await ctx.accounts.ListUsers();
@@ -96,27 +94,26 @@ void AddAdminRoutes(http::Router& router, ApiContext& ctx) {
                 for (const auto& u : *users) items.push_back(UserRecordJson(u));
                 co_return ApiResponse::Json(200, {{"items", std::move(items)}});
               }});
-  router.Add({Method::kPost, "/api/v1/users", admin, "user_create",
-              [&ctx](ApiRequest& req) -> Reply {
-                auto body = ParseJsonObject(req);
-                if (!body) co_return ApiResponse::FromError(body.error());
-                auto username = StringField(*body, "username", 64, true);
-                auto display = StringField(*body, "display_name", 120, false);
-                auto password = StringField(*body, "password", 1024, true);
-                auto unit = StringField(*body, "unit", 32, false);
-                auto role = RoleField(*body, true);
-                for (const Error* e : {username ? nullptr : &username.error(),
-                                       display ? nullptr : &display.error(),
-                                       password ? nullptr : &password.error(),
-                                       unit ? nullptr : &unit.error(),
-                                       role ? nullptr : &role.error()}) {
-                  if (e != nullptr) co_return ApiResponse::FromError(*e);
-                }
-                service::NewUser new_user{*username, *display, *password, *role, *unit};
-                auto user = co_await ctx.accounts.CreateUser(std::move(new_user));
-                if (!user) co_return ApiResponse::FromError(user.error());
-                co_return ApiResponse::Json(201, UserRecordJson(*user));
-              }});
+  router.Add(
+      {Method::kPost, "/api/v1/users", admin, "user_create", [&ctx](ApiRequest& req) -> Reply {
+         auto body = ParseJsonObject(req);
+         if (!body) co_return ApiResponse::FromError(body.error());
+         auto username = StringField(*body, "username", 64, true);
+         auto display = StringField(*body, "display_name", 120, false);
+         auto password = StringField(*body, "password", 1024, true);
+         auto unit = StringField(*body, "unit", 32, false);
+         auto role = RoleField(*body, true);
+         for (const Error* e :
+              {username ? nullptr : &username.error(), display ? nullptr : &display.error(),
+               password ? nullptr : &password.error(), unit ? nullptr : &unit.error(),
+               role ? nullptr : &role.error()}) {
+           if (e != nullptr) co_return ApiResponse::FromError(*e);
+         }
+         service::NewUser new_user{*username, *display, *password, *role, *unit};
+         auto user = co_await ctx.accounts.CreateUser(std::move(new_user));
+         if (!user) co_return ApiResponse::FromError(user.error());
+         co_return ApiResponse::Json(201, UserRecordJson(*user));
+       }});
   router.Add({Method::kPatch, "/api/v1/users/{username}", admin, "user_update",
               [&ctx](ApiRequest& req) -> Reply {
                 auto body = ParseJsonObject(req);

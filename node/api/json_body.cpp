@@ -79,7 +79,8 @@ Result<json> ParseJsonObject(const http::ApiRequest& request) {
   }
   json value = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return Fail(ErrorCode::kInvalidArgument, "malformed JSON body");
-  if (!value.is_object()) return Fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  if (!value.is_object())
+    return Fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   return value;
 }
 
@@ -113,7 +114,8 @@ Result<std::optional<bool>> BoolField(const json& obj, const char* key) {
 Result<std::optional<double>> NumberField(const json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number()) return Fail(ErrorCode::kInvalidArgument, std::string(key) + ": must be a number");
+  if (!it->is_number())
+    return Fail(ErrorCode::kInvalidArgument, std::string(key) + ": must be a number");
   return std::optional<double>(it->get<double>());
 }
 
@@ -125,7 +127,8 @@ Result<int> IntQuery(const http::ApiRequest& request, const char* key, int fallb
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
     return Fail(ErrorCode::kInvalidArgument, std::string(key) + ": an integer from " +
-                                                 std::to_string(min) + " to " + std::to_string(max));
+                                                 std::to_string(min) + " to " +
+                                                 std::to_string(max));
   }
   return value;
 }

@@ -39,10 +39,10 @@ void AppendStoreMetrics(std::string& out, const store::WriterStats& w,
 }  // namespace
 
 void AddOpsRoutes(http::Router& router, ApiContext& ctx) {
-  router.Add({Method::kGet, "/healthz", Access::Public(), "healthz",
-              [](ApiRequest&) -> Reply { co_return ApiResponse::Json(200, {{"status", "ok"}}); }});
-  router.Add({Method::kGet, "/readyz", Access::Public(), "readyz",
-              [&ctx](ApiRequest&) -> Reply {
+  router.Add({Method::kGet, "/healthz", Access::Public(), "healthz", [](ApiRequest&) -> Reply {
+                co_return ApiResponse::Json(200, {{"status", "ok"}});
+              }});
+  router.Add({Method::kGet, "/readyz", Access::Public(), "readyz", [&ctx](ApiRequest&) -> Reply {
                 if (!ctx.ready()) {
                   co_return ApiResponse::Json(503, {{"status", "not_ready"}});
                 }
@@ -55,21 +55,20 @@ void AddOpsRoutes(http::Router& router, ApiContext& ctx) {
                 }
                 co_return ApiResponse::Json(200, {{"status", "ready"}});
               }});
-  router.Add({Method::kGet, "/metrics", Access::Public(), "metrics",
-              [&ctx](ApiRequest&) -> Reply {
+  router.Add({Method::kGet, "/metrics", Access::Public(), "metrics", [&ctx](ApiRequest&) -> Reply {
                 struct Snapshot {
                   std::vector<store::CountRow> by_state;
                   std::int64_t overdue = 0;
                 };
                 const auto now = ctx.clock();
-                auto snap = co_await ctx.db.Read<Snapshot>([now](store::Connection& c)
-                                                               -> Result<Snapshot> {
-                  auto by_state = store::CaseStore::CountByState(c);
-                  if (!by_state) return tl::unexpected(by_state.error());
-                  auto overdue = store::CaseStore::CountOverdue(c, now);
-                  if (!overdue) return tl::unexpected(overdue.error());
-                  return Snapshot{std::move(*by_state), *overdue};
-                });
+                auto snap =
+                    co_await ctx.db.Read<Snapshot>([now](store::Connection& c) -> Result<Snapshot> {
+                      auto by_state = store::CaseStore::CountByState(c);
+                      if (!by_state) return tl::unexpected(by_state.error());
+                      auto overdue = store::CaseStore::CountOverdue(c, now);
+                      if (!overdue) return tl::unexpected(overdue.error());
+                      return Snapshot{std::move(*by_state), *overdue};
+                    });
                 if (!snap) co_return ApiResponse::FromError(snap.error());
                 std::string out;
                 ctx.metrics.Render(out);

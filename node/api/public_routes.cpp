@@ -39,45 +39,44 @@ json CategoriesJson(const domain::CategoryTree& tree) {
 }  // namespace
 
 void AddPublicRoutes(http::Router& router, ApiContext& ctx) {
-  router.Add({Method::kGet, "/api/v1/node", Access::Public(), "node_info",
-              [&ctx](ApiRequest&) -> Reply {
-                const auto& i = ctx.info;
-                co_return ApiResponse::Json(
-                    200, {{"node_id", i.node_id},
-                          {"name", i.name},
-                          {"class", i.node_class},
-                          {"region", i.region},
-                          {"role", i.role},
-                          {"utc_offset_minutes", i.utc_offset_minutes},
-                          {"version", i.version},
-                          {"keys", {{{"kid", i.key_id},
-                                     {"use", "msg"},
-                                     {"algorithm", "ed25519"},
-                                     {"public_key", i.public_key_base64}}}}});
-              }});
+  router.Add(
+      {Method::kGet, "/api/v1/node", Access::Public(), "node_info", [&ctx](ApiRequest&) -> Reply {
+         const auto& i = ctx.info;
+         co_return ApiResponse::Json(200, {{"node_id", i.node_id},
+                                           {"name", i.name},
+                                           {"class", i.node_class},
+                                           {"region", i.region},
+                                           {"role", i.role},
+                                           {"utc_offset_minutes", i.utc_offset_minutes},
+                                           {"version", i.version},
+                                           {"keys",
+                                            {{{"kid", i.key_id},
+                                              {"use", "msg"},
+                                              {"algorithm", "ed25519"},
+                                              {"public_key", i.public_key_base64}}}}});
+       }});
 
   router.Add({Method::kGet, "/api/v1/categories", Access::Public(), "categories",
               [&ctx](ApiRequest&) -> Reply {
                 co_return ApiResponse::Json(200, CategoriesJson(*ctx.catalog.categories()));
               }});
 
-  router.Add({Method::kGet, "/api/v1/regions", Access::Public(), "regions",
-              [&ctx](ApiRequest& req) -> Reply {
-                std::string parent = req.Query("parent").value_or("");
-                if (!parent.empty()) {
-                  if (auto found = ctx.catalog.regions().Find(parent); !found) {
-                    co_return ApiResponse::FromError(found.error());
-                  }
-                }
-                json items = json::array();
-                for (const auto& r : ctx.catalog.regions().Children(parent)) {
-                  items.push_back({{"code", r.code},
-                                   {"name", r.name},
-                                   {"level", domain::Name(r.level)}});
-                }
-                co_return ApiResponse::Json(200, {{"items", std::move(items)},
-                                                  {"source", "idn-area-data (ODbL 1.0)"}});
-              }});
+  router.Add(
+      {Method::kGet, "/api/v1/regions", Access::Public(), "regions",
+       [&ctx](ApiRequest& req) -> Reply {
+         std::string parent = req.Query("parent").value_or("");
+         if (!parent.empty()) {
+           if (auto found = ctx.catalog.regions().Find(parent); !found) {
+             co_return ApiResponse::FromError(found.error());
+           }
+         }
+         json items = json::array();
+         for (const auto& r : ctx.catalog.regions().Children(parent)) {
+           items.push_back({{"code", r.code}, {"name", r.name}, {"level", domain::Name(r.level)}});
+         }
+         co_return ApiResponse::Json(
+             200, {{"items", std::move(items)}, {"source", "idn-area-data (ODbL 1.0)"}});
+       }});
 
   router.Add({Method::kPost, "/api/v1/complaints", Access::Public(), "complaint_submit",
               [&ctx](ApiRequest& req) -> Reply {
@@ -105,8 +104,8 @@ void AddPublicRoutes(http::Router& router, ApiContext& ctx) {
                 co_return ApiResponse::Json(200, ReporterCaseJson(*view, ctx.clock()));
               }});
 
-  router.Add({Method::kPost, "/api/v1/complaints/{id}/replies", Access::Public(),
-              "complaint_reply", [&ctx](ApiRequest& req) -> Reply {
+  router.Add({Method::kPost, "/api/v1/complaints/{id}/replies", Access::Public(), "complaint_reply",
+              [&ctx](ApiRequest& req) -> Reply {
                 auto body = ReporterBody(req);
                 if (!body) co_return ApiResponse::FromError(body.error());
                 auto message = StringField(*body, "message", 10000, true);

@@ -51,7 +51,8 @@ Result<store::CaseQuery> QueueQuery(const ApiRequest& req, ApiContext& ctx) {
   }
   q.text = req.Query("q").value_or("");
   if (q.text.size() > 200) return Fail(ErrorCode::kInvalidArgument, "q: at most 200 bytes");
-  if (auto overdue = req.Query("overdue"); overdue && *overdue == "true") q.overdue_at = ctx.clock();
+  if (auto overdue = req.Query("overdue"); overdue && *overdue == "true")
+    q.overdue_at = ctx.clock();
   q.unit_code = req.Query("unit").value_or("");
   if (!ValidCodeFilter(q.unit_code)) return Fail(ErrorCode::kInvalidArgument, "unit: a unit code");
   return q;
@@ -83,12 +84,12 @@ json StatsJson(const service::CaseStats& s) {
   json compliance = json::object();
   for (const auto& c : s.compliance) {
     const auto decided = c.met + c.missed;
-    compliance[c.clock] = {{"met", c.met},
-                           {"missed", c.missed},
-                           {"running", c.running},
-                           {"rate", decided == 0 ? json(nullptr)
-                                                 : json(static_cast<double>(c.met) /
-                                                        static_cast<double>(decided))}};
+    compliance[c.clock] = {
+        {"met", c.met},
+        {"missed", c.missed},
+        {"running", c.running},
+        {"rate", decided == 0 ? json(nullptr)
+                              : json(static_cast<double>(c.met) / static_cast<double>(decided))}};
   }
   return json{{"total", s.total},
               {"overdue", s.overdue},
@@ -153,32 +154,31 @@ void AddStaffRoutes(http::Router& router, ApiContext& ctx) {
                 if (!view) co_return ApiResponse::FromError(view.error());
                 co_return ApiResponse::Json(200, StaffCaseJson(*view, ctx.clock()));
               }});
-  router.Add({Method::kGet, "/api/v1/cases/{id}/attachments/{sha}",
-              Access::Roles({Role::kVerifier, Role::kUnitOfficer, Role::kSupervisor,
-                             Role::kNodeAdmin}),
-              "case_attachment", [&ctx](ApiRequest& req) -> Reply {
-                service::Principal who = *req.principal;
-                std::string id = req.Param("id");
-                std::string sha = req.Param("sha");
-                auto found =
-                    co_await ctx.cases.Attachment(std::move(who), std::move(id), std::move(sha));
-                if (!found) co_return ApiResponse::FromError(found.error());
-                auto r = ApiResponse::Text(200, found->first.media_type, std::move(found->second));
-                r.headers.emplace_back("Content-Disposition", "attachment");
-                co_return r;
-              }});
+  router.Add(
+      {Method::kGet, "/api/v1/cases/{id}/attachments/{sha}",
+       Access::Roles({Role::kVerifier, Role::kUnitOfficer, Role::kSupervisor, Role::kNodeAdmin}),
+       "case_attachment", [&ctx](ApiRequest& req) -> Reply {
+         service::Principal who = *req.principal;
+         std::string id = req.Param("id");
+         std::string sha = req.Param("sha");
+         auto found = co_await ctx.cases.Attachment(std::move(who), std::move(id), std::move(sha));
+         if (!found) co_return ApiResponse::FromError(found.error());
+         auto r = ApiResponse::Text(200, found->first.media_type, std::move(found->second));
+         r.headers.emplace_back("Content-Disposition", "attachment");
+         co_return r;
+       }});
   for (auto action : domain::AllCaseActions()) {
     if (action == domain::CaseAction::kSubmit || action == domain::CaseAction::kReporterReply) {
       continue;
     }
     AddActionRoute(router, ctx, action);
   }
-  router.Add({Method::kGet, "/api/v1/stats", Access::AnyStaff(), "stats",
-              [&ctx](ApiRequest&) -> Reply {
-                auto stats = co_await ctx.cases.Stats();
-                if (!stats) co_return ApiResponse::FromError(stats.error());
-                co_return ApiResponse::Json(200, StatsJson(*stats));
-              }});
+  router.Add(
+      {Method::kGet, "/api/v1/stats", Access::AnyStaff(), "stats", [&ctx](ApiRequest&) -> Reply {
+         auto stats = co_await ctx.cases.Stats();
+         if (!stats) co_return ApiResponse::FromError(stats.error());
+         co_return ApiResponse::Json(200, StatsJson(*stats));
+       }});
 }
 
 }  // namespace simpul::api

@@ -26,7 +26,7 @@ struct ApiRequest {
   std::string content_type;
   std::string bearer_token;
   std::string request_id;
-  std::string remote;  // peer address, for logs and rate limits
+  std::string remote;                           // peer address, for logs and rate limits
   std::optional<service::Principal> principal;  // set by the router for staff routes
 
   // The path parameter `name`; empty when absent.

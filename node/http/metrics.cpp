@@ -82,8 +82,8 @@ void Metrics::Render(std::string& out) const {
       } else {
         std::snprintf(le, sizeof le, "+Inf");
       }
-      AppendSample(out, "simpul_http_request_duration_seconds_bucket",
-                   base + ",le=\"" + le + "\"", static_cast<double>(cumulative));
+      AppendSample(out, "simpul_http_request_duration_seconds_bucket", base + ",le=\"" + le + "\"",
+                   static_cast<double>(cumulative));
     }
     AppendSample(out, "simpul_http_request_duration_seconds_sum", base, s.sum_seconds);
     AppendSample(out, "simpul_http_request_duration_seconds_count", base,

@@ -49,7 +49,8 @@ void Router::Add(Route route) { routes_.push_back(std::move(route)); }
 const Route* Router::Match(Method method, const std::string& path,
                            std::map<std::string, std::string>* params) const {
   for (const auto& r : routes_) {
-    const bool method_ok = r.method == method || (method == Method::kHead && r.method == Method::kGet);
+    const bool method_ok =
+        r.method == method || (method == Method::kHead && r.method == Method::kGet);
     if (method_ok && MatchPattern(r.pattern, path, params)) return &r;
   }
   return nullptr;
@@ -64,18 +65,18 @@ boost::asio::awaitable<ApiResponse> Router::Dispatch(ApiRequest& request,
                                                      const Route* route) const {
   if (route == nullptr) {
     if (PathExists(request.path)) {
-      co_return ApiResponse::Json(
-          405, {{"error", {{"code", "method_not_allowed"},
-                           {"message", "this path does not accept that method"}}}});
+      co_return ApiResponse::Json(405, {{"error",
+                                         {{"code", "method_not_allowed"},
+                                          {"message", "this path does not accept that method"}}}});
     }
     co_return ApiResponse::FromError(
         Error{ErrorCode::kNotFound, "no such endpoint: " + request.path});
   }
   if (!route->access.is_public) {
     if (request.bearer_token.empty()) {
-      co_return ApiResponse::FromError(
-          Error{ErrorCode::kUnauthenticated,
-                "sign in first (POST /api/v1/auth/login), then send Authorization: Bearer <token>"});
+      co_return ApiResponse::FromError(Error{
+          ErrorCode::kUnauthenticated,
+          "sign in first (POST /api/v1/auth/login), then send Authorization: Bearer <token>"});
     }
     // Arguments of co_await calls are named locals: GCC 12 mis-destroys temporaries there.
     std::string token = request.bearer_token;

@@ -1,5 +1,6 @@
 #include "node/http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "crypto/random.hpp"
 #include "node/log.hpp"
@@ -116,8 +116,8 @@ struct HttpServer::Impl {
   net::awaitable<bool> ServeOne(Stream& stream, beast::flat_buffer& buffer,
                                 const std::string& remote);
   template <class Stream>
-  net::awaitable<void> Reply(Stream& stream, ApiResponse r, const ApiRequest& req,
-                             unsigned version, bool keep_alive, std::string_view route,
+  net::awaitable<void> Reply(Stream& stream, ApiResponse r, const ApiRequest& req, unsigned version,
+                             bool keep_alive, std::string_view route,
                              std::chrono::steady_clock::time_point started);
 };
 
@@ -131,7 +131,8 @@ Result<std::uint16_t> HttpServer::Listen(const std::string& address, std::uint16
                                          net::ssl::context* tls) {
   boost::system::error_code ec;
   auto ip = net::ip::make_address(address, ec);
-  if (ec) return Fail(ErrorCode::kInvalidArgument, "listen address " + address + ": " + ec.message());
+  if (ec)
+    return Fail(ErrorCode::kInvalidArgument, "listen address " + address + ": " + ec.message());
   tcp::endpoint ep(ip, port);
   auto& a = impl_->acceptor;
   a.open(ep.protocol(), ec);

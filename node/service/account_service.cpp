@@ -78,7 +78,8 @@ Result<store::Database::Job<store::UserRecord>> AccountService::UpdateUserJob(st
     if (!user) return tl::unexpected(user.error());
     if (u.role || u.unit_code) {
       std::string role = u.role ? std::string(Name(*u.role)) : user->role;
-      auto unit = u.unit_code ? ResolveUnit(c, *u.unit_code) : Result<std::optional<std::int64_t>>(user->unit_id);
+      auto unit = u.unit_code ? ResolveUnit(c, *u.unit_code)
+                              : Result<std::optional<std::int64_t>>(user->unit_id);
       if (!unit) return tl::unexpected(unit.error());
       if (role == Name(Role::kUnitOfficer) && !*unit) {
         return Fail(ErrorCode::kInvalidArgument, "unit: a unit officer needs a unit");

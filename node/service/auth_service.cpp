@@ -37,28 +37,29 @@ boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string usern
   }
   // Password verification is deliberately slow (Argon2id); it runs on a database worker thread,
   // never on the I/O thread.
-  auto principal = co_await db_.Read<Principal>([&, this](store::Connection& c) -> Result<Principal> {
-    auto user = store::AccountStore::FindUser(c, username);
-    if (!user) {
-      (void)crypto::VerifyPassword(dummy_hash_, password);
-      if (user.error().code == ErrorCode::kNotFound) return tl::unexpected(BadLogin());
-      return tl::unexpected(user.error());
-    }
-    if (!crypto::VerifyPassword(user->password_hash, password) || user->disabled) {
-      return tl::unexpected(BadLogin());
-    }
-    return PrincipalOf(*user);
-  });
+  auto principal =
+      co_await db_.Read<Principal>([&, this](store::Connection& c) -> Result<Principal> {
+        auto user = store::AccountStore::FindUser(c, username);
+        if (!user) {
+          (void)crypto::VerifyPassword(dummy_hash_, password);
+          if (user.error().code == ErrorCode::kNotFound) return tl::unexpected(BadLogin());
+          return tl::unexpected(user.error());
+        }
+        if (!crypto::VerifyPassword(user->password_hash, password) || user->disabled) {
+          return tl::unexpected(BadLogin());
+        }
+        return PrincipalOf(*user);
+      });
   if (!principal) co_return tl::unexpected(principal.error());
   LoginResult out;
   out.token = crypto::RandomToken(32);
   const domain::TimePoint now = clock_();
   out.expires_at = now + session_ttl_;
   out.principal = *principal;
-  auto stored = co_await db_.Write<std::monostate>(
-      [&](store::Connection& c) -> Result<std::monostate> {
-        auto r = store::AccountStore::InsertSession(c, TokenHash(out.token),
-                                                    out.principal.user_id, now, out.expires_at);
+  auto stored =
+      co_await db_.Write<std::monostate>([&](store::Connection& c) -> Result<std::monostate> {
+        auto r = store::AccountStore::InsertSession(c, TokenHash(out.token), out.principal.user_id,
+                                                    now, out.expires_at);
         if (!r) return tl::unexpected(r.error());
         return std::monostate{};
       });

@@ -11,6 +11,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "node/domain/text.hpp"
+#include "node/service/case_rules.hpp"
 #include "node/store/account_store.hpp"
 #include "node/store/identity_store.hpp"
 
@@ -20,68 +21,15 @@ namespace {
 using domain::CaseAction;
 using domain::CaseState;
 using nlohmann::json;
+using rules::CheckMessage;
+using rules::ComputeSlaOf;
+using rules::MaySee;
+using rules::MaySeeIdentity;
+using rules::RoleMayAct;
 using store::Connection;
 
 constexpr std::size_t kAccessCodeLength = 12;  // Crockford base32: 60 bits
-constexpr std::size_t kMaxMessageBytes = 10000;
 constexpr std::string_view kActorReporter = "reporter";
-constexpr std::string_view kActorSystem = "system";
-
-bool RoleMayAct(Role role, CaseAction action) {
-  switch (role) {
-    case Role::kNodeAdmin:
-    case Role::kSupervisor:
-      return true;
-    case Role::kVerifier:
-      return action == CaseAction::kVerify || action == CaseAction::kRequestInfo ||
-             action == CaseAction::kProvideInfo || action == CaseAction::kArchive ||
-             action == CaseAction::kClassify || action == CaseAction::kDispose ||
-             action == CaseAction::kForward || action == CaseAction::kEscalate;
-    case Role::kUnitOfficer:
-      return action == CaseAction::kRespond || action == CaseAction::kResolve;
-    case Role::kAuditor:
-      return false;
-  }
-  return false;
-}
-
-// Unit officers work only on their own unit's cases; every other role sees all cases.
-bool MaySee(const Principal& who, const store::CaseRecord& rec) {
-  return who.role != Role::kUnitOfficer || (who.unit_id && rec.unit_id == who.unit_id);
-}
-
-bool MaySeeIdentity(const Principal& who, const store::CaseRecord& rec) {
-  return who.role != Role::kAuditor && MaySee(who, rec);
-}
-
-// Events the reporter sees when tracking (internal notes and escalations are staff-only).
-bool IsPublicAction(CaseAction a) {
-  return a != CaseAction::kClassify && a != CaseAction::kEscalate;
-}
-
-domain::SlaStatus ComputeSlaOf(const std::vector<store::EventRecord>& events,
-                               const domain::WorkingCalendar& calendar,
-                               const domain::SlaPolicy& policy) {
-  std::vector<domain::SlaEvent> in;
-  in.reserve(events.size());
-  for (const auto& e : events) in.push_back(domain::SlaEvent{e.action, e.state_after, e.at});
-  return domain::ComputeSla(in, calendar, policy);
-}
-
-Result<void> CheckMessage(std::string_view field, std::string_view text, bool required) {
-  if (required && domain::IsBlank(text)) {
-    return Fail(ErrorCode::kInvalidArgument, std::string(field) + ": required");
-  }
-  if (text.size() > kMaxMessageBytes) {
-    return Fail(ErrorCode::kInvalidArgument,
-                std::string(field) + ": at most " + std::to_string(kMaxMessageBytes) + " bytes");
-  }
-  if (!domain::IsCleanText(text, "\n\t")) {
-    return Fail(ErrorCode::kInvalidArgument,
-                std::string(field) + ": must be valid UTF-8 without control characters");
-  }
-  return {};
-}
 
 std::string FormatCoordinate(std::optional<double> v) {
   if (!v) return "";
@@ -144,8 +92,8 @@ std::string TrackingPrefix(std::string_view node_id) {
 CaseService::CaseService(CaseServiceConfig config, store::Database& db,
                          const store::BlobStore& blobs, const Catalog& catalog,
                          const domain::WorkingCalendar& calendar,
-                         const crypto::Ed25519KeyPair& signer,
-                         const crypto::SecretBoxKey& data_key, Clock clock)
+                         const crypto::Ed25519KeyPair& signer, const crypto::SecretBoxKey& data_key,
+                         Clock clock)
     : config_(std::move(config)),
       db_(db),
       blobs_(blobs),
@@ -153,8 +101,8 @@ CaseService::CaseService(CaseServiceConfig config, store::Database& db,
       calendar_(calendar),
       signer_(signer),
       data_key_(data_key),
-      access_pepper_(crypto::Blake2b(crypto::AsBytes("simpul/v1/access-code"), 32,
-                                     data_key.bytes())),
+      access_pepper_(
+          crypto::Blake2b(crypto::AsBytes("simpul/v1/access-code"), 32, data_key.bytes())),
       clock_(std::move(clock)) {}
 
 std::vector<std::uint8_t> CaseService::HashAccessCode(std::string_view code) const {
@@ -164,8 +112,8 @@ std::vector<std::uint8_t> CaseService::HashAccessCode(std::string_view code) con
 boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::ComplaintDraft draft) {
   const domain::TimePoint now = clock_();
   auto categories = catalog_.categories();
-  if (auto valid = domain::ValidateComplaint(draft, catalog_.regions(), *categories,
-                                             config_.limits, now, calendar_.utc_offset());
+  if (auto valid = domain::ValidateComplaint(draft, catalog_.regions(), *categories, config_.limits,
+                                             now, calendar_.utc_offset());
       !valid) {
     co_return tl::unexpected(valid.error());
   }
@@ -204,8 +152,8 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   }
 
   const std::string prefix = config_.tracking_prefix;
-  auto stored = co_await db_.Write<store::CaseRecord>(
-      [&, this](Connection& c) -> Result<store::CaseRecord> {
+  auto stored =
+      co_await db_.Write<store::CaseRecord>([&, this](Connection& c) -> Result<store::CaseRecord> {
         auto seq = store::CaseStore::NextSequence(c, "tracking_id");
         if (!seq) return tl::unexpected(seq.error());
         char number[24];
@@ -253,8 +201,8 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   out.access_code = std::move(access_code);
   out.commitment_hex = crypto::HexEncode(stored->commitment);
   out.commitment_salt_hex = crypto::HexEncode(stored->commitment_salt);
-  auto receipt = SignIntakeReceipt(signer_, config_.node_id, out.tracking_id,
-                                   out.commitment_hex, stored->submitted_at);
+  auto receipt = SignIntakeReceipt(signer_, config_.node_id, out.tracking_id, out.commitment_hex,
+                                   stored->submitted_at);
   if (!receipt) co_return tl::unexpected(receipt.error());
   out.receipt = std::move(*receipt);
   co_return out;
@@ -270,14 +218,14 @@ Result<store::CaseRecord> CaseService::CheckAccessCode(Connection& c,
   if (!rec) return rec.error().code == ErrorCode::kNotFound ? wrong() : rec;
   std::string normalized;
   for (char ch : access_code) {
-    if (ch != '-' && ch != ' ') normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (ch != '-' && ch != ' ')
+      normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
   if (!crypto::ConstantTimeEqual(HashAccessCode(normalized), rec->access_hash)) return wrong();
   return rec;
 }
 
-Result<CaseView> CaseService::LoadView(Connection& c, store::CaseRecord rec,
-                                       const Principal* who) {
+Result<CaseView> CaseService::LoadView(Connection& c, store::CaseRecord rec, const Principal* who) {
   CaseView view;
   auto events = store::CaseStore::Events(c, rec.id);
   if (!events) return tl::unexpected(events.error());
@@ -358,164 +306,6 @@ boost::asio::awaitable<Result<CaseView>> CaseService::Get(Principal who, std::st
   });
 }
 
-boost::asio::awaitable<Result<CaseView>> CaseService::Act(Principal who, std::string tracking_id,
-                                                          ActionCommand cmd) {
-  if (cmd.action == CaseAction::kSubmit || cmd.action == CaseAction::kReporterReply) {
-    co_return Fail(ErrorCode::kInvalidArgument,
-                   std::string(domain::Name(cmd.action)) + " is not a staff action");
-  }
-  if (!RoleMayAct(who.role, cmd.action)) {
-    co_return Fail(ErrorCode::kPermissionDenied,
-                   "role " + std::string(Name(who.role)) + " may not " +
-                       std::string(domain::Name(cmd.action)) + " a case");
-  }
-  if (auto ok = CheckMessage("reason", cmd.reason, false); !ok) {
-    co_return tl::unexpected(ok.error());
-  }
-  const bool needs_message = cmd.action == CaseAction::kRequestInfo ||
-                             cmd.action == CaseAction::kRespond ||
-                             cmd.action == CaseAction::kResolve;
-  if (auto ok = CheckMessage("message", cmd.message, needs_message); !ok) {
-    co_return tl::unexpected(ok.error());
-  }
-  const std::string actor = who.Actor();
-  co_return co_await db_.Write<CaseView>([&, this](Connection& c) -> Result<CaseView> {
-    return ApplyInWriter(c, &who, actor, tracking_id, cmd);
-  });
-}
-
-namespace {
-
-// Checks the action-specific fields and builds the event detail; also applies the action's effect
-// on the summary (unit, category, escalation). Fails kInvalidArgument / kNotFound on bad fields.
-Result<json> PrepareAction(Connection& c, const ActionCommand& cmd, const Catalog& catalog,
-                           const store::CaseRecord& rec, store::CaseSummary& summary,
-                           domain::TimePoint now) {
-  json detail = json::object();
-  if (!cmd.message.empty()) detail["message"] = cmd.message;
-  switch (cmd.action) {
-    case CaseAction::kVerify:
-      summary.verified_at = now;
-      break;
-    case CaseAction::kArchive: {
-      if (!cmd.archive_reason) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "archive_reason: required (incomplete, not_public_service, duplicate, "
-                    "out_of_scope, abusive)");
-      }
-      detail["archive_reason"] = domain::Name(*cmd.archive_reason);
-      if (*cmd.archive_reason == domain::ArchiveReason::kDuplicate) {
-        if (cmd.duplicate_of.empty() || cmd.duplicate_of == rec.tracking_id) {
-          return Fail(ErrorCode::kInvalidArgument,
-                      "duplicate_of: the tracking id of the original complaint is required");
-        }
-        auto original = store::CaseStore::FindByTrackingId(c, cmd.duplicate_of);
-        if (!original) return tl::unexpected(original.error());
-        detail["duplicate_of"] = cmd.duplicate_of;
-      }
-      break;
-    }
-    case CaseAction::kClassify: {
-      if (cmd.category.empty() && !cmd.classification) {
-        return Fail(ErrorCode::kInvalidArgument, "classify needs a category or classification");
-      }
-      if (!cmd.category.empty()) {
-        if (!catalog.categories()->AcceptsComplaints(cmd.category)) {
-          return Fail(ErrorCode::kInvalidArgument,
-                      "category: unknown or inactive category " + cmd.category);
-        }
-        detail["category"] = {{"from", rec.category}, {"to", cmd.category}};
-        summary.category = cmd.category;
-      }
-      if (cmd.classification) {
-        detail["classification"] = {{"from", domain::Name(rec.classification)},
-                                    {"to", domain::Name(*cmd.classification)}};
-        summary.classification = *cmd.classification;
-      }
-      break;
-    }
-    case CaseAction::kDispose: {
-      if (cmd.unit_code.empty()) return Fail(ErrorCode::kInvalidArgument, "unit: required");
-      auto unit = store::AccountStore::FindUnit(c, cmd.unit_code);
-      if (!unit) return tl::unexpected(unit.error());
-      summary.unit_id = unit->id;
-      detail["unit"] = unit->code;
-      detail["unit_name"] = unit->name;
-      break;
-    }
-    case CaseAction::kForward:
-      return Fail(ErrorCode::kConflict,
-                  "forwarding to another node needs the federation layer, which this node has "
-                  "not enabled yet");
-    case CaseAction::kEscalate:
-      summary.escalation_level = rec.escalation_level + 1;
-      summary.escalated_due_at = rec.next_due_at;
-      detail["level"] = summary.escalation_level;
-      detail["to"] = "supervisor";
-      if (!rec.next_clock.empty()) detail["clock"] = rec.next_clock;
-      break;
-    default:
-      break;
-  }
-  return detail;
-}
-
-}  // namespace
-
-Result<CaseView> CaseService::ApplyInWriter(Connection& c, const Principal* who,
-                                            std::string_view actor,
-                                            const std::string& tracking_id,
-                                            const ActionCommand& cmd) {
-  const domain::TimePoint now = clock_();
-  auto rec = store::CaseStore::FindByTrackingId(c, tracking_id);
-  if (!rec) return tl::unexpected(rec.error());
-  if (who != nullptr && !MaySee(*who, *rec)) {
-    return Fail(ErrorCode::kPermissionDenied, "this case is not assigned to your unit");
-  }
-  auto next = domain::NextState(rec->state, cmd.action);
-  if (!next) return tl::unexpected(next.error());
-  auto events = store::CaseStore::Events(c, rec->id);
-  if (!events) return tl::unexpected(events.error());
-
-  if (cmd.action == CaseAction::kReporterReply && rec->state == CaseState::kResolved) {
-    auto sla = ComputeSlaOf(*events, calendar_, config_.sla);
-    auto it = std::find_if(sla.clocks.begin(), sla.clocks.end(), [](const auto& k) {
-      return k.clock == domain::SlaClock::kAutoClose && k.running();
-    });
-    if (it != sla.clocks.end() && now > it->due) {
-      return Fail(ErrorCode::kConflict,
-                  "the reply window of this resolved complaint has closed; file a new complaint");
-    }
-  }
-
-  store::CaseSummary summary{*next,          rec->unit_id,      rec->escalation_level,
-                             rec->escalated_due_at, rec->verified_at, std::nullopt,
-                             "",             rec->category,     rec->classification,
-                             now};
-  auto detail = PrepareAction(c, cmd, catalog_, *rec, summary, now);
-  if (!detail) return tl::unexpected(detail.error());
-
-  store::EventRecord event{0,           cmd.action,     *next, std::string(actor), cmd.reason,
-                           detail->dump(), IsPublicAction(cmd.action), now};
-  events->push_back(event);
-  auto sla = ComputeSlaOf(*events, calendar_, config_.sla);
-  summary.next_due_at = sla.next_due;
-  summary.next_clock = sla.next_clock ? std::string(domain::Name(*sla.next_clock)) : "";
-
-  if (auto r = store::CaseStore::AppendEvent(c, rec->id, event); !r) {
-    return tl::unexpected(r.error());
-  }
-  if (auto r = store::CaseStore::ReplaceClocks(c, rec->id, sla.clocks); !r) {
-    return tl::unexpected(r.error());
-  }
-  if (auto r = store::CaseStore::UpdateSummary(c, rec->id, rec->version, summary); !r) {
-    return tl::unexpected(r.error());
-  }
-  auto updated = store::CaseStore::FindByTrackingId(c, tracking_id);
-  if (!updated) return tl::unexpected(updated.error());
-  return LoadView(c, std::move(*updated), who);
-}
-
 boost::asio::awaitable<Result<store::CasePage>> CaseService::List(Principal who,
                                                                   store::CaseQuery query) {
   if (who.role == Role::kUnitOfficer) {
@@ -545,11 +335,10 @@ boost::asio::awaitable<Result<CaseStats>> CaseService::Stats() {
     auto compliance = store::CaseStore::Compliance(c, now);
     auto total = store::CaseStore::CountAll(c);
     auto overdue = store::CaseStore::CountOverdue(c, now);
-    for (const Error* e : {by_state ? nullptr : &by_state.error(),
-                           by_category ? nullptr : &by_category.error(),
-                           by_region ? nullptr : &by_region.error(),
-                           compliance ? nullptr : &compliance.error(),
-                           total ? nullptr : &total.error(), overdue ? nullptr : &overdue.error()}) {
+    for (const Error* e :
+         {by_state ? nullptr : &by_state.error(), by_category ? nullptr : &by_category.error(),
+          by_region ? nullptr : &by_region.error(), compliance ? nullptr : &compliance.error(),
+          total ? nullptr : &total.error(), overdue ? nullptr : &overdue.error()}) {
       if (e != nullptr) return tl::unexpected(*e);
     }
     s.by_state = std::move(*by_state);
@@ -581,45 +370,6 @@ CaseService::Attachment(Principal who, std::string tracking_id, std::string sha2
     }
     return Fail(ErrorCode::kNotFound, "no such attachment on this case");
   });
-}
-
-Result<void> CaseService::SweepOne(Connection& c, const store::CaseRecord& rec,
-                                   SweepReport& report) {
-  ActionCommand cmd;
-  if (rec.next_clock == domain::Name(domain::SlaClock::kAutoClose)) {
-    cmd.action = CaseAction::kClose;
-    cmd.reason = "auto-closed: no reply from the reporter within the reply window";
-  } else {
-    cmd.action = CaseAction::kEscalate;
-    cmd.reason = "deadline passed: " + rec.next_clock;
-  }
-  auto applied = store::WithSavepoint(c, [&] {
-    return ApplyInWriter(c, nullptr, kActorSystem, rec.tracking_id, cmd);
-  });
-  if (!applied) return tl::unexpected(applied.error());
-  (cmd.action == CaseAction::kClose ? report.auto_closed : report.escalated)++;
-  return {};
-}
-
-Result<SweepReport> CaseService::SweepInWriter(Connection& c) {
-  SweepReport report;
-  auto due = store::CaseStore::DueBefore(c, clock_(), 500);
-  if (!due) return tl::unexpected(due.error());
-  for (const auto& rec : *due) {
-    if (auto r = SweepOne(c, rec, report); !r) {
-      ++report.failed;
-      report.last_error = rec.tracking_id + ": " + r.error().message;
-    }
-  }
-  return report;
-}
-
-Result<SweepReport> CaseService::SweepSync() {
-  return db_.WriteSync<SweepReport>([this](Connection& c) { return SweepInWriter(c); });
-}
-
-boost::asio::awaitable<Result<SweepReport>> CaseService::Sweep() {
-  co_return co_await db_.Write<SweepReport>([this](Connection& c) { return SweepInWriter(c); });
 }
 
 }  // namespace simpul::service

@@ -58,9 +58,9 @@ struct ActionCommand {
   std::string reason;     // free-text note recorded with the event (staff-only)
   std::string message;    // text for the reporter (request_info, respond, resolve)
   std::string unit_code;  // dispose
-  std::optional<domain::ArchiveReason> archive_reason;  // archive
-  std::string duplicate_of;                             // archive as duplicate
-  std::string category;                                 // classify
+  std::optional<domain::ArchiveReason> archive_reason;   // archive
+  std::string duplicate_of;                              // archive as duplicate
+  std::string category;                                  // classify
   std::optional<domain::Classification> classification;  // classify
   std::string target_node;                               // forward
 };
@@ -134,9 +134,8 @@ class CaseService {
   const crypto::Ed25519PublicKey& public_key() const { return signer_.public_key(); }
 
  private:
-  Result<CaseView> ApplyInWriter(store::Connection& c, const Principal* who,
-                                 std::string_view actor, const std::string& tracking_id,
-                                 const ActionCommand& cmd);
+  Result<CaseView> ApplyInWriter(store::Connection& c, const Principal* who, std::string_view actor,
+                                 const std::string& tracking_id, const ActionCommand& cmd);
   Result<CaseView> LoadView(store::Connection& c, store::CaseRecord rec, const Principal* who);
   Result<store::CaseRecord> CheckAccessCode(store::Connection& c, const std::string& tracking_id,
                                             const std::string& access_code) const;

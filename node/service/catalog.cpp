@@ -29,14 +29,16 @@ Result<void> Catalog::Reload(store::Connection& c) {
 }
 
 Result<void> Catalog::Load() {
-  return db_.WriteSync<std::monostate>([this](store::Connection& c) -> Result<std::monostate> {
-    for (const auto& cat : domain::DefaultNationalCategories().All()) {
-      auto put = store::CategoryStore::Put(c, cat, store::CategoryOrigin::kNational);
-      if (!put) return tl::unexpected(put.error());
-    }
-    if (auto r = Reload(c); !r) return tl::unexpected(r.error());
-    return std::monostate{};
-  }).map([](std::monostate) {});
+  return db_
+      .WriteSync<std::monostate>([this](store::Connection& c) -> Result<std::monostate> {
+        for (const auto& cat : domain::DefaultNationalCategories().All()) {
+          auto put = store::CategoryStore::Put(c, cat, store::CategoryOrigin::kNational);
+          if (!put) return tl::unexpected(put.error());
+        }
+        if (auto r = Reload(c); !r) return tl::unexpected(r.error());
+        return std::monostate{};
+      })
+      .map([](std::monostate) {});
 }
 
 boost::asio::awaitable<Result<domain::Category>> Catalog::AddLocalCategory(domain::Category cat) {
@@ -50,8 +52,8 @@ boost::asio::awaitable<Result<domain::Category>> Catalog::AddLocalCategory(domai
       });
   if (!added) co_return added;
   // Refresh the cache only from committed state.
-  auto reloaded = co_await db_.Read<std::monostate>(
-      [this](store::Connection& c) -> Result<std::monostate> {
+  auto reloaded =
+      co_await db_.Read<std::monostate>([this](store::Connection& c) -> Result<std::monostate> {
         if (auto r = Reload(c); !r) return tl::unexpected(r.error());
         return std::monostate{};
       });

@@ -26,8 +26,8 @@ struct SignedReceipt {
 
 inline constexpr std::string_view kReceiptDomain = "simpul/v1/receipt\n";
 
-Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key,
-                                        std::string_view node_id, std::string_view tracking_id,
+Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view node_id,
+                                        std::string_view tracking_id,
                                         std::string_view commitment_hex,
                                         domain::TimePoint submitted_at);
 

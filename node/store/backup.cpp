@@ -31,8 +31,7 @@ Result<BackupReport> BackupDatabase(const std::filesystem::path& source,
                                     const BackupProgress& progress) {
   std::error_code ec;
   if (std::filesystem::exists(dest, ec)) {
-    return Fail(ErrorCode::kConflict,
-                dest.string() + " exists; choose a new backup file name");
+    return Fail(ErrorCode::kConflict, dest.string() + " exists; choose a new backup file name");
   }
   auto src = Connection::Open(source, OpenMode::kReadOnly);
   if (!src) return tl::unexpected(src.error());

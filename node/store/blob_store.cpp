@@ -74,7 +74,8 @@ Result<std::string> BlobStore::Put(std::string_view content) const {
   if (std::filesystem::exists(final_path, ec)) return hex;
   auto dir = final_path.parent_path();
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
+  if (ec)
+    return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
   auto tmp = dir / (".tmp-" + crypto::RandomToken(12));
   if (auto r = WriteAllAndSync(tmp, content); !r) {
     std::filesystem::remove(tmp, ec);

@@ -159,16 +159,15 @@ Result<void> CaseStore::AppendEvent(Connection& c, std::int64_t case_id, const E
   return s->Run();
 }
 
-Result<void> CaseStore::UpdateSummary(Connection& c, std::int64_t id,
-                                      std::int64_t expected_version, const CaseSummary& m) {
+Result<void> CaseStore::UpdateSummary(Connection& c, std::int64_t id, std::int64_t expected_version,
+                                      const CaseSummary& m) {
   auto s = c.Prepare(
       "UPDATE cases SET state=?, unit_id=?, escalation_level=?, escalated_due_at=?, verified_at=?, "
       "next_due_at=?, next_clock=?, category=?, classification=?, updated_at=?, "
       "version=version+1 WHERE id=? AND version=?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(domain::Name(m.state), m.unit_id, m.escalation_level, Millis(m.escalated_due_at),
-             Millis(m.verified_at),
-             Millis(m.next_due_at),
+             Millis(m.verified_at), Millis(m.next_due_at),
              m.next_clock.empty() ? std::optional<std::string>() : m.next_clock, m.category,
              domain::Name(m.classification), Millis(m.updated_at), id, expected_version);
   if (auto run = s->Run(); !run) return tl::unexpected(run.error());
@@ -209,7 +208,8 @@ Result<CaseRecord> CaseStore::FindByTrackingId(Connection& c, std::string_view t
   s->Bind(1, tracking_id);
   auto row = s->Step();
   if (!row) return tl::unexpected(row.error());
-  if (!*row) return Fail(ErrorCode::kNotFound, "no complaint with tracking id " + std::string(tracking_id));
+  if (!*row)
+    return Fail(ErrorCode::kNotFound, "no complaint with tracking id " + std::string(tracking_id));
   return ReadCase(*s);
 }
 
@@ -311,7 +311,8 @@ Result<std::vector<ClockCompliance>> CaseStore::Compliance(Connection& c, TimePo
   auto s = c.Prepare(
       "SELECT clock, "
       "sum(stopped_at IS NOT NULL AND stopped_at <= due_at), "
-      "sum((stopped_at IS NOT NULL AND stopped_at > due_at) OR (stopped_at IS NULL AND ?1 > due_at)), "
+      "sum((stopped_at IS NOT NULL AND stopped_at > due_at) OR (stopped_at IS NULL AND ?1 > "
+      "due_at)), "
       "sum(stopped_at IS NULL AND ?1 <= due_at) "
       "FROM case_clocks GROUP BY clock ORDER BY clock");
   if (!s) return tl::unexpected(s.error());

@@ -45,9 +45,9 @@ struct EventRecord {
   std::int64_t id = 0;
   domain::CaseAction action = domain::CaseAction::kSubmit;
   domain::CaseState state_after = domain::CaseState::kSubmitted;
-  std::string actor;   // "reporter", "system" or "user:<username>"
-  std::string reason;  // free text given with the action; may be empty
-  std::string detail;  // JSON object with action-specific fields
+  std::string actor;       // "reporter", "system" or "user:<username>"
+  std::string reason;      // free text given with the action; may be empty
+  std::string detail;      // JSON object with action-specific fields
   bool is_public = false;  // shown to the reporter when tracking
   domain::TimePoint at;
 };
@@ -68,10 +68,10 @@ struct CaseSummary {
 struct CaseQuery {
   std::optional<domain::CaseState> state;
   std::optional<std::int64_t> unit_id;
-  std::string unit_code;  // matches the unit with this code
-  std::string category;  // matches the category and its descendants
-  std::string region;    // matches the region and its sub-regions
-  std::string text;      // full-text search over title and body
+  std::string unit_code;                        // matches the unit with this code
+  std::string category;                         // matches the category and its descendants
+  std::string region;                           // matches the region and its sub-regions
+  std::string text;                             // full-text search over title and body
   std::optional<domain::TimePoint> overdue_at;  // only cases whose next deadline is before this
   bool public_only = false;  // verified or later, not confidential (the public feed)
   int limit = 20;

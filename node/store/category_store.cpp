@@ -2,15 +2,14 @@
 
 namespace simpul::store {
 
-Result<void> CategoryStore::Put(Connection& c, const domain::Category& cat,
-                                CategoryOrigin origin) {
+Result<void> CategoryStore::Put(Connection& c, const domain::Category& cat, CategoryOrigin origin) {
   const bool national = origin == CategoryOrigin::kNational;
-  auto s = c.Prepare(
-      national ? "INSERT INTO categories(code, parent, name_id, name_en, active, origin) "
-                 "VALUES (?,?,?,?,?,'national') ON CONFLICT(code) DO UPDATE SET "
-                 "name_id=excluded.name_id, name_en=excluded.name_en"
-               : "INSERT INTO categories(code, parent, name_id, name_en, active, origin) "
-                 "VALUES (?,?,?,?,?,'local')");
+  auto s =
+      c.Prepare(national ? "INSERT INTO categories(code, parent, name_id, name_en, active, origin) "
+                           "VALUES (?,?,?,?,?,'national') ON CONFLICT(code) DO UPDATE SET "
+                           "name_id=excluded.name_id, name_en=excluded.name_en"
+                         : "INSERT INTO categories(code, parent, name_id, name_en, active, origin) "
+                           "VALUES (?,?,?,?,?,'local')");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(cat.code, cat.parent, cat.name_id, cat.name_en, cat.active);
   auto r = s->Run();

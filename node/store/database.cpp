@@ -70,8 +70,8 @@ Result<int> Migrate(Connection& conn, std::span<const Migration> migrations) {
     auto step = conn.Exec(migrations[static_cast<size_t>(v)]);
     if (!step) {
       (void)conn.Exec("ROLLBACK");
-      return Fail(ErrorCode::kInternal,
-                  "migration to schema " + std::to_string(v + 1) + " failed: " + step.error().message);
+      return Fail(ErrorCode::kInternal, "migration to schema " + std::to_string(v + 1) +
+                                            " failed: " + step.error().message);
     }
   }
   if (auto r = conn.Exec("PRAGMA user_version = " + std::to_string(target)); !r) {
@@ -118,9 +118,7 @@ Database::~Database() {
   for (auto& t : threads_) t.join();
 }
 
-void Database::Enqueue(Task task, bool write) {
-  (write ? writes_ : reads_)->Push(std::move(task));
-}
+void Database::Enqueue(Task task, bool write) { (write ? writes_ : reads_)->Push(std::move(task)); }
 
 WriterStats Database::writer_stats() const {
   std::lock_guard lock(stats_mu_);

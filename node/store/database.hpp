@@ -1,7 +1,8 @@
 #pragma once
 // The node's SQLite database: one writer thread that group-commits, and a pool of readers.
 //
-//   Result<CaseId> id = co_await db.Write<CaseId>([&](Connection& c) { return store.Insert(c, x); });
+//   Result<CaseId> id = co_await db.Write<CaseId>([&](Connection& c) { return store.Insert(c, x);
+//   });
 //
 // Write jobs are queued to the single writer thread, which takes every job waiting, runs each in
 // its own savepoint inside one transaction, commits once (one fsync for the whole group), and
@@ -157,8 +158,9 @@ class Database {
   Result<T> Block(Job<T> job, bool write) {
     auto promise = std::make_shared<std::promise<Result<T>>>();
     auto future = promise->get_future();
-    Enqueue(MakeTask<T>(std::move(job), [promise](Result<T> r) { promise->set_value(std::move(r)); }),
-            write);
+    Enqueue(
+        MakeTask<T>(std::move(job), [promise](Result<T> r) { promise->set_value(std::move(r)); }),
+        write);
     return future.get();
   }
 

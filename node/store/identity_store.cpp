@@ -5,15 +5,16 @@ namespace simpul::store {
 Result<void> IdentityStore::Insert(Connection& c, std::int64_t case_id,
                                    std::span<const std::uint8_t> wrapped_key,
                                    std::span<const std::uint8_t> sealed) {
-  auto s = c.Prepare("INSERT INTO reporter_identities(case_id, wrapped_key, sealed) VALUES (?,?,?)");
+  auto s =
+      c.Prepare("INSERT INTO reporter_identities(case_id, wrapped_key, sealed) VALUES (?,?,?)");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(case_id, wrapped_key, sealed);
   return s->Run();
 }
 
 Result<SealedIdentity> IdentityStore::Find(Connection& c, std::int64_t case_id) {
-  auto s = c.Prepare(
-      "SELECT wrapped_key, sealed, erased_at FROM reporter_identities WHERE case_id = ?");
+  auto s =
+      c.Prepare("SELECT wrapped_key, sealed, erased_at FROM reporter_identities WHERE case_id = ?");
   if (!s) return tl::unexpected(s.error());
   s->Bind(1, case_id);
   auto row = s->Step();

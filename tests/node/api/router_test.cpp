@@ -19,8 +19,7 @@ ApiResponse Send(const Router& router, ApiRequest req) {
   const http::Route* route = router.Match(req.method, req.path, &params);
   req.params = params;
   net::co_spawn(
-      io,
-      [&]() -> net::awaitable<void> { out = co_await router.Dispatch(req, route); },
+      io, [&]() -> net::awaitable<void> { out = co_await router.Dispatch(req, route); },
       net::detached);
   io.run();
   return out;
@@ -39,8 +38,8 @@ Router MakeRouter() {
     co_return ApiResponse::Json(200, j);
   };
   router.Add({Method::kGet, "/public/{id}", Access::Public(), "public", echo});
-  router.Add({Method::kPost, "/cases/{id}/verify", Access::Roles({Role::kVerifier}), "verify",
-              echo});
+  router.Add(
+      {Method::kPost, "/cases/{id}/verify", Access::Roles({Role::kVerifier}), "verify", echo});
   return router;
 }
 
