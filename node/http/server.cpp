@@ -64,7 +64,8 @@ Result<void> ParseTarget(std::string_view target, ApiRequest& req) {
 }
 
 template <class Body>
-ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remote) {
+ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remote,
+                        const std::function<std::string()>& new_request_id) {
   ApiRequest req;
   req.method = MethodOf(msg.method());
   req.content_type = std::string(msg[bhttp::field::content_type]);
@@ -73,7 +74,7 @@ ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remo
     req.bearer_token = std::string(auth.substr(7));
   }
   auto rid = msg["X-Request-Id"];
-  req.request_id = ValidRequestId(rid) ? std::string(rid) : crypto::RandomToken(9);
+  req.request_id = ValidRequestId(rid) ? std::string(rid) : new_request_id();
   req.remote = remote;
   return req;
 }
@@ -103,6 +104,14 @@ struct HttpServer::Impl {
   ServerLimits limits;
   tcp::acceptor acceptor;
   net::ssl::context* tls = nullptr;
+  // Request ids are a random per-process prefix and a counter: unique, and cheap per request.
+  const std::string request_id_prefix = crypto::RandomToken(6);
+  std::atomic<std::uint64_t> request_counter{0};
+
+  std::string NewRequestId() {
+    return request_id_prefix + "-" +
+           std::to_string(request_counter.fetch_add(1, std::memory_order_relaxed));
+  }
 
   Impl(net::io_context& io_in, const Router& r, Metrics& m, ServerLimits l)
       : io(io_in), router(r), metrics(m), limits(l), acceptor(io_in) {}
@@ -258,7 +267,7 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   }
   const auto started = std::chrono::steady_clock::now();
   const auto& header = parser.get();
-  ApiRequest req = ToApiRequest(header, remote);
+  ApiRequest req = ToApiRequest(header, remote, [this] { return NewRequestId(); });
   const unsigned version = header.version();
   auto target_ok = ParseTarget(header.target(), req);
   const Route* route = target_ok ? router.Match(req.method, req.path, &req.params) : nullptr;
@@ -272,10 +281,13 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
     co_await Reply(stream, std::move(bad), req, version, false, route_name, started);
     co_return false;
   }
-  ApiResponse too_large = ApiResponse::FromError(
-      {ErrorCode::kTooLarge, "request body exceeds " + std::to_string(body_limit) + " bytes"});
+  auto too_large = [body_limit] {
+    return ApiResponse::FromError(
+        {ErrorCode::kTooLarge, "request body exceeds " + std::to_string(body_limit) + " bytes"});
+  };
   if (parser.content_length() && *parser.content_length() > body_limit) {
-    co_await Reply(stream, std::move(too_large), req, version, false, route_name, started);
+    ApiResponse refusal = too_large();
+    co_await Reply(stream, std::move(refusal), req, version, false, route_name, started);
     co_return false;
   }
   parser.body_limit(body_limit);
@@ -288,7 +300,8 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   }
   auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
   if (bec == bhttp::error::body_limit) {
-    co_await Reply(stream, std::move(too_large), req, version, false, route_name, started);
+    ApiResponse refusal = too_large();
+    co_await Reply(stream, std::move(refusal), req, version, false, route_name, started);
     co_return false;
   }
   if (bec) co_return false;

@@ -39,10 +39,10 @@ std::string FormatCoordinate(std::optional<double> v) {
 }
 
 // The content commitment: SHA-256 of the canonical complaint content and a random salt. Leaves
-// the reporter's identity out, so it can be published without revealing who filed.
-Result<std::string> CommitmentOf(const store::CaseRecord& r) {
-  json content = {{"tracking_id", r.tracking_id},
-                  {"classification", domain::Name(r.classification)},
+// the reporter's identity out, so it can be published without revealing who filed. The tracking
+// id is not part of it (it is assigned later, in the writer); the signed receipt binds the two.
+Result<std::vector<std::uint8_t>> CommitmentOf(const store::CaseRecord& r) {
+  json content = {{"classification", domain::Name(r.classification)},
                   {"category", r.category},
                   {"title", r.title},
                   {"body", r.body},
@@ -58,7 +58,8 @@ Result<std::string> CommitmentOf(const store::CaseRecord& r) {
                   {"salt", crypto::HexEncode(r.commitment_salt)}};
   auto canonical = crypto::Canonicalize(content);
   if (!canonical) return tl::unexpected(canonical.error());
-  return crypto::Sha256Hex(crypto::AsBytes(*canonical));
+  auto digest = crypto::Sha256(crypto::AsBytes(*canonical));
+  return std::vector<std::uint8_t>(digest.begin(), digest.end());
 }
 
 std::string SealIdentity(const domain::ReporterIdentity& id, const crypto::SecretBoxKey& key) {
@@ -101,6 +102,7 @@ CaseService::CaseService(CaseServiceConfig config, store::Database& db,
       calendar_(calendar),
       signer_(signer),
       data_key_(data_key),
+      key_id_(crypto::KeyId(signer.public_key())),
       access_pepper_(
           crypto::Blake2b(crypto::AsBytes("simpul/v1/access-code"), 32, data_key.bytes())),
       clock_(std::move(clock)) {}
@@ -151,6 +153,19 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
     files.emplace_back(std::move(meta), std::move(a.content));
   }
 
+  // Only the tracking id needs the writer; everything else is computed here, off the serial path.
+  auto commitment = CommitmentOf(rec);
+  if (!commitment) co_return tl::unexpected(commitment.error());
+  rec.commitment = std::move(*commitment);
+  const store::EventRecord submitted{0,    CaseAction::kSubmit,
+                                     CaseState::kSubmitted,
+                                     std::string(kActorReporter),
+                                     "",   json{{"channel", domain::Name(rec.channel)}}.dump(),
+                                     true, now};
+  const auto sla = ComputeSlaOf({submitted}, calendar_, config_.sla);
+  rec.next_due_at = sla.next_due;
+  rec.next_clock = sla.next_clock ? std::string(domain::Name(*sla.next_clock)) : "";
+
   const std::string prefix = config_.tracking_prefix;
   auto stored =
       co_await db_.Write<store::CaseRecord>([&, this](Connection& c) -> Result<store::CaseRecord> {
@@ -159,23 +174,13 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
         char number[24];
         std::snprintf(number, sizeof number, "%06lld", static_cast<long long>(*seq));
         rec.tracking_id = prefix + "-" + number;
-        auto commitment = CommitmentOf(rec);
-        if (!commitment) return tl::unexpected(commitment.error());
-        auto digest = crypto::HexDecode(*commitment);
-        rec.commitment = *digest;
-        std::vector<store::EventRecord> events = {
-            {0, CaseAction::kSubmit, CaseState::kSubmitted, std::string(kActorReporter), "",
-             json{{"channel", domain::Name(rec.channel)}}.dump(), true, now}};
-        auto sla = ComputeSlaOf(events, calendar_, config_.sla);
-        rec.next_due_at = sla.next_due;
-        rec.next_clock = sla.next_clock ? std::string(domain::Name(*sla.next_clock)) : "";
         auto id = store::CaseStore::Insert(c, rec);
         if (!id) return tl::unexpected(id.error());
         rec.id = *id;
-        if (auto r = store::CaseStore::AppendEvent(c, *id, events.front()); !r) {
+        if (auto r = store::CaseStore::AppendEvent(c, *id, submitted); !r) {
           return tl::unexpected(r.error());
         }
-        if (auto r = store::CaseStore::ReplaceClocks(c, *id, sla.clocks); !r) {
+        if (auto r = store::CaseStore::InsertClocks(c, *id, sla.clocks); !r) {
           return tl::unexpected(r.error());
         }
         if (sealed_identity) {
@@ -201,8 +206,8 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   out.access_code = std::move(access_code);
   out.commitment_hex = crypto::HexEncode(stored->commitment);
   out.commitment_salt_hex = crypto::HexEncode(stored->commitment_salt);
-  auto receipt = SignIntakeReceipt(signer_, config_.node_id, out.tracking_id, out.commitment_hex,
-                                   stored->submitted_at);
+  auto receipt = SignIntakeReceipt(signer_, key_id_, config_.node_id, out.tracking_id,
+                                   out.commitment_hex, stored->submitted_at);
   if (!receipt) co_return tl::unexpected(receipt.error());
   out.receipt = std::move(*receipt);
   co_return out;

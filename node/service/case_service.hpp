@@ -150,6 +150,7 @@ class CaseService {
   const domain::WorkingCalendar& calendar_;
   const crypto::Ed25519KeyPair& signer_;
   const crypto::SecretBoxKey& data_key_;
+  std::string key_id_;  // of signer_, for receipts
   std::vector<std::uint8_t> access_pepper_;
   Clock clock_;
 };

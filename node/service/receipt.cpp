@@ -7,7 +7,8 @@
 
 namespace simpul::service {
 
-Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view node_id,
+Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view key_id,
+                                        std::string_view node_id,
                                         std::string_view tracking_id,
                                         std::string_view commitment_hex,
                                         domain::TimePoint submitted_at) {
@@ -17,7 +18,7 @@ Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::
                             {"tracking_id", tracking_id},
                             {"commitment", commitment_hex},
                             {"submitted_at", submitted_at.time_since_epoch().count()},
-                            {"kid", crypto::KeyId(key.public_key())}};
+                            {"kid", key_id}};
   auto canonical = crypto::Canonicalize(payload);
   if (!canonical) return tl::unexpected(canonical.error());
   std::string signed_bytes = std::string(kReceiptDomain) + *canonical;

@@ -294,6 +294,11 @@ Result<void> CaseStore::ReplaceClocks(Connection& c, std::int64_t id,
   if (!del) return tl::unexpected(del.error());
   del->Bind(1, id);
   if (auto r = del->Run(); !r) return r;
+  return InsertClocks(c, id, clocks);
+}
+
+Result<void> CaseStore::InsertClocks(Connection& c, std::int64_t id,
+                                     const std::vector<domain::ClockRecord>& clocks) {
   auto ins = c.Prepare(
       "INSERT INTO case_clocks(case_id, ordinal, clock, started_at, due_at, stopped_at) "
       "VALUES (?,?,?,?,?,?)");

@@ -124,6 +124,9 @@ class CaseStore {
   // or overdue on a deadline not yet escalated.
   static Result<std::vector<CaseRecord>> DueBefore(Connection& c, domain::TimePoint now, int limit);
 
+  // Adds the derived clock rows of a new case `id` (which has none yet).
+  static Result<void> InsertClocks(Connection& c, std::int64_t id,
+                                   const std::vector<domain::ClockRecord>& clocks);
   // Replaces the derived clock rows of case `id`.
   static Result<void> ReplaceClocks(Connection& c, std::int64_t id,
                                     const std::vector<domain::ClockRecord>& clocks);

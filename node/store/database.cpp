@@ -91,6 +91,14 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options,
   auto version = Migrate(*writer, migrations);
   if (!version) return tl::unexpected(version.error());
 
+  // The checkpointer thread owns checkpoints; the writer never runs one.
+  if (auto r = writer->Exec("PRAGMA wal_autocheckpoint=0"); !r) return tl::unexpected(r.error());
+  auto checkpoint_conn = Connection::Open(options.path, OpenMode::kReadWrite);
+  if (!checkpoint_conn) return tl::unexpected(checkpoint_conn.error());
+  if (auto r = checkpoint_conn->Exec("PRAGMA wal_autocheckpoint=0"); !r) {
+    return tl::unexpected(r.error());
+  }
+
   std::unique_ptr<Database> db(new Database());
   db->path_ = options.path;
   db->max_group_ = options.max_group;
@@ -109,6 +117,9 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options,
     db->threads_.emplace_back(
         [raw = db.get(), conn = std::move(reader)]() mutable { raw->ReaderLoop(std::move(conn)); });
   }
+  db->checkpointer_ = std::thread([raw = db.get(), conn = std::move(*checkpoint_conn)]() mutable {
+    raw->CheckpointLoop(std::move(conn));
+  });
   return db;
 }
 
@@ -116,6 +127,26 @@ Database::~Database() {
   writes_->Close();
   reads_->Close();
   for (auto& t : threads_) t.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void Database::CheckpointLoop(Connection conn) {
+  std::unique_lock lock(checkpoint_mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
+    lock.unlock();
+    // PASSIVE never blocks the writer or readers; what it cannot copy now it copies next time.
+    (void)conn.Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
+  lock.unlock();
+  // All other threads have stopped: fold the whole WAL back and truncate it.
+  (void)conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 void Database::Enqueue(Task task, bool write) { (write ? writes_ : reads_)->Push(std::move(task)); }
@@ -141,11 +172,15 @@ void Database::RunGroup(Connection& conn, std::vector<Task>& group) {
     for (auto& t : group) t.done(&begin.error());
     return;
   }
+  // Prepared (and cached) rather than exec'd: these run once per job on the serial path.
+  auto step = [&conn](std::string_view sql) {
+    if (auto s = conn.Prepare(sql)) (void)s->Run();
+  };
   for (auto& task : group) {
-    (void)conn.Exec("SAVEPOINT job");
+    step("SAVEPOINT job");
     bool ok = task.run(conn);
-    if (!ok) (void)conn.Exec("ROLLBACK TO job");
-    (void)conn.Exec("RELEASE job");
+    if (!ok) step("ROLLBACK TO job");
+    step("RELEASE job");
   }
   auto commit = conn.Exec("COMMIT");
   if (!commit) (void)conn.Exec("ROLLBACK");

@@ -10,6 +10,10 @@
 // change is durable; a failed job rolls back its own savepoint and nothing else. If the commit
 // itself fails, every job of the group fails with that error and none of them is applied.
 //
+// WAL checkpoints run on their own thread and connection (PASSIVE, a few times a second), never
+// on the writer: a checkpoint copies the WAL back into the database file and fsyncs it, which on
+// the writer would stall every request waiting for the next commit.
+//
 // Read jobs run on a pool of read-only connections, each in its own read transaction (a
 // consistent snapshot). Blocking SQLite work never runs on the caller's (I/O) thread: the
 // awaitable forms resume the coroutine on its own executor when the job is done.
@@ -107,6 +111,7 @@ class Database {
   void Enqueue(Task task, bool write);
   void WriterLoop(Connection conn);
   void ReaderLoop(Connection conn);
+  void CheckpointLoop(Connection conn);
   void RunGroup(Connection& conn, std::vector<Task>& group);
 
   template <class T>
@@ -170,6 +175,10 @@ class Database {
   std::unique_ptr<TaskQueue> writes_;
   std::unique_ptr<TaskQueue> reads_;
   std::vector<std::thread> threads_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
   mutable std::mutex stats_mu_;
   WriterStats stats_;
 };
