@@ -10,6 +10,7 @@
 #include "crypto/ed25519.hpp"
 #include "crypto/random.hpp"
 #include "crypto/secretbox.hpp"
+#include "crypto/tls_identity.hpp"
 #include "node/domain/regions.hpp"
 #include "node/service/account_service.hpp"
 #include "node/service/catalog.hpp"
@@ -88,6 +89,15 @@ int RunInit(const InitOptions& o) {
   if (auto r = crypto::WriteKeyFile(config->MessageKeyPath(), msg_key); !r) {
     return Report(common, r.error());
   }
+  auto log_key = crypto::Ed25519KeyPair::Generate();
+  if (auto r = crypto::WriteKeyFile(config->LogKeyPath(), log_key); !r) {
+    return Report(common, r.error());
+  }
+  auto tls = crypto::TlsIdentity::Generate(config->node_id, std::chrono::system_clock::now());
+  if (!tls) return Report(common, tls.error());
+  if (auto r = tls->WriteFiles(config->FederationCertPath(), config->FederationKeyPath()); !r) {
+    return Report(common, r.error());
+  }
   if (auto r = crypto::WriteSecretKeyFile(config->DataKeyPath(), crypto::SecretBoxKey::Generate());
       !r) {
     return Report(common, r.error());
@@ -116,6 +126,10 @@ int RunInit(const InitOptions& o) {
         {"data_dir", config->data_dir.string()},
         {"message_key",
          {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
+        {"log_key",
+         {{"kid", crypto::KeyId(log_key.public_key())},
+          {"public_key", crypto::Base64Encode(log_key.public_key().bytes)}}},
+        {"tls_spki_sha256", tls->spki_sha256_hex()},
         {"admin_user", o.admin_user}};
     if (!o.admin_password_stdin) out["admin_password"] = password;
     std::cout << out.dump(2) << "\n";
@@ -126,6 +140,9 @@ int RunInit(const InitOptions& o) {
             << "  data dir:    " << config->data_dir.string() << "\n"
             << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
             << "\n"
+            << "  log key:     " << crypto::KeyId(log_key.public_key()) << "  "
+            << crypto::Base64Encode(log_key.public_key().bytes) << "\n"
+            << "  TLS SPKI:    " << tls->spki_sha256_hex() << "  (SHA-256; the directory pins it)\n"
             << "  admin user:  " << o.admin_user << "\n";
   if (!o.admin_password_stdin) {
     std::cout << "  password:    " << password << "   (shown once; change it after signing in)\n";

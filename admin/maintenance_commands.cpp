@@ -9,6 +9,7 @@
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/secretbox.hpp"
+#include "crypto/tls_identity.hpp"
 #include "node/store/backup.hpp"
 #include "node/store/schema.hpp"
 
@@ -84,6 +85,11 @@ int RunCheck(const CommonOptions& common) {
   note("message_key", msg ? Result<void>{} : Result<void>(tl::unexpected(msg.error())));
   auto data = crypto::ReadSecretKeyFile(config->DataKeyPath());
   note("data_key", data ? Result<void>{} : Result<void>(tl::unexpected(data.error())));
+  auto log = crypto::ReadKeyFile(config->LogKeyPath());
+  note("log_key", log ? Result<void>{} : Result<void>(tl::unexpected(log.error())));
+  auto tls =
+      crypto::TlsIdentity::ReadFiles(config->FederationCertPath(), config->FederationKeyPath());
+  note("federation_tls", tls ? Result<void>{} : Result<void>(tl::unexpected(tls.error())));
   note("database", store::CheckIntegrity(config->DatabasePath()));
   if (common.json) {
     std::cout << result.dump(2) << "\n";
@@ -100,18 +106,30 @@ int RunKeysShow(const CommonOptions& common) {
   if (!config) return Report(common, config.error(), 2);
   auto msg = crypto::ReadKeyFile(config->MessageKeyPath());
   if (!msg) return Report(common, msg.error());
-  const auto& key = msg->public_key();
+  auto log = crypto::ReadKeyFile(config->LogKeyPath());
+  if (!log) return Report(common, log.error());
+  auto tls =
+      crypto::TlsIdentity::ReadFiles(config->FederationCertPath(), config->FederationKeyPath());
+  if (!tls) return Report(common, tls.error());
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& [use, pair] : {std::pair{"msg", &*msg}, std::pair{"log", &*log}}) {
+    const auto& key = pair->public_key();
+    keys.push_back({{"use", use},
+                    {"kid", crypto::KeyId(key)},
+                    {"public_key", crypto::Base64Encode(key.bytes)}});
+  }
   if (common.json) {
     std::cout << nlohmann::json{{"node_id", config->node_id},
-                                {"keys",
-                                 {{{"use", "msg"},
-                                   {"kid", crypto::KeyId(key)},
-                                   {"public_key", crypto::Base64Encode(key.bytes)}}}}}
+                                {"keys", keys},
+                                {"tls_spki_sha256", tls->spki_sha256_hex()}}
                      .dump(2)
               << "\n";
   } else {
-    std::cout << config->node_id << " msg " << crypto::KeyId(key) << " "
-              << crypto::Base64Encode(key.bytes) << "\n";
+    for (const auto& k : keys) {
+      std::cout << config->node_id << " " << k["use"].get<std::string>() << " "
+                << k["kid"].get<std::string>() << " " << k["public_key"].get<std::string>() << "\n";
+    }
+    std::cout << config->node_id << " tls-spki-sha256 " << tls->spki_sha256_hex() << "\n";
   }
   return 0;
 }

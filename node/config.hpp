@@ -63,6 +63,11 @@ struct NodeConfig {
   std::filesystem::path KeysDir() const { return data_dir / "keys"; }
   std::filesystem::path MessageKeyPath() const { return KeysDir() / "msg.key"; }
   std::filesystem::path DataKeyPath() const { return KeysDir() / "data.key"; }
+  // Signs transparency-log checkpoints (DESIGN §4); created by init, used from issue 4 on.
+  std::filesystem::path LogKeyPath() const { return KeysDir() / "log.key"; }
+  // Federation mutual-TLS identity; the directory pins its SPKI SHA-256 (DESIGN §3).
+  std::filesystem::path FederationCertPath() const { return KeysDir() / "federation.crt"; }
+  std::filesystem::path FederationKeyPath() const { return KeysDir() / "federation.key"; }
   std::filesystem::path BlobDir() const { return data_dir / "attachments"; }
 };
 

@@ -157,11 +157,14 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   auto commitment = CommitmentOf(rec);
   if (!commitment) co_return tl::unexpected(commitment.error());
   rec.commitment = std::move(*commitment);
-  const store::EventRecord submitted{0,    CaseAction::kSubmit,
+  const store::EventRecord submitted{0,
+                                     CaseAction::kSubmit,
                                      CaseState::kSubmitted,
                                      std::string(kActorReporter),
-                                     "",   json{{"channel", domain::Name(rec.channel)}}.dump(),
-                                     true, now};
+                                     "",
+                                     json{{"channel", domain::Name(rec.channel)}}.dump(),
+                                     true,
+                                     now};
   const auto sla = ComputeSlaOf({submitted}, calendar_, config_.sla);
   rec.next_due_at = sla.next_due;
   rec.next_clock = sla.next_clock ? std::string(domain::Name(*sla.next_clock)) : "";

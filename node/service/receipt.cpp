@@ -8,8 +8,7 @@
 namespace simpul::service {
 
 Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view key_id,
-                                        std::string_view node_id,
-                                        std::string_view tracking_id,
+                                        std::string_view node_id, std::string_view tracking_id,
                                         std::string_view commitment_hex,
                                         domain::TimePoint submitted_at) {
   nlohmann::json payload = {{"v", 1},

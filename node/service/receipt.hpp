@@ -28,8 +28,7 @@ inline constexpr std::string_view kReceiptDomain = "simpul/v1/receipt\n";
 
 // `key_id` is crypto::KeyId(key.public_key()), passed in so it is computed once per node.
 Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view key_id,
-                                        std::string_view node_id,
-                                        std::string_view tracking_id,
+                                        std::string_view node_id, std::string_view tracking_id,
                                         std::string_view commitment_hex,
                                         domain::TimePoint submitted_at);
 

@@ -1,0 +1,65 @@
+// simpulctl against a real node directory: init creates every key privately, check and keys show
+// report them, and check fails when a key file becomes readable by others.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/node_process.hpp"
+
+namespace simpul::testing {
+namespace {
+
+unsigned ModeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return 0xFFFF;
+  return st.st_mode & 0777;
+}
+
+TEST(AdminCliTest, InitCreatesPrivateKeysAndCheckPasses) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  const auto keys = (*node)->dir() / "data" / "keys";
+  for (const char* name : {"msg.key", "log.key", "data.key", "federation.key"}) {
+    EXPECT_EQ(ModeOf(keys / name), 0600u) << name;
+  }
+  EXPECT_EQ(ModeOf(keys), 0700u);
+  auto check = (*node)->Ctl({"check", "--json"});
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->exit_code, 0) << check->out;
+  auto report = nlohmann::json::parse(check->out);
+  for (const char* item : {"message_key", "log_key", "data_key", "federation_tls", "database"}) {
+    EXPECT_EQ(report[item], "ok") << item;
+  }
+}
+
+TEST(AdminCliTest, KeysShowListsMessageAndLogKeysAndTlsPin) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  auto shown = (*node)->Ctl({"keys", "show", "--json"});
+  ASSERT_TRUE(shown) << shown.error().message;
+  ASSERT_EQ(shown->exit_code, 0) << shown->out;
+  auto j = nlohmann::json::parse(shown->out);
+  ASSERT_EQ(j["keys"].size(), 2u);
+  EXPECT_EQ(j["keys"][0]["use"], "msg");
+  EXPECT_EQ(j["keys"][1]["use"], "log");
+  EXPECT_NE(j["keys"][0]["kid"], j["keys"][1]["kid"]);
+  EXPECT_EQ(j["tls_spki_sha256"].get<std::string>().size(), 64u);
+}
+
+TEST(AdminCliTest, CheckFailsWhenAKeyIsReadableByOthers) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  std::filesystem::permissions((*node)->dir() / "data" / "keys" / "log.key",
+                               std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write |
+                                   std::filesystem::perms::others_read);
+  auto check = (*node)->Ctl({"check", "--json"});
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->exit_code, 1);
+  auto report = nlohmann::json::parse(check->out);
+  EXPECT_NE(report["log_key"], "ok");
+  EXPECT_EQ(report["message_key"], "ok");
+}
+
+}  // namespace
+}  // namespace simpul::testing
