@@ -10,72 +10,12 @@
 #include <string>
 #include <system_error>
 
+#include "crypto/durable_file.hpp"
+
 namespace simpul::crypto::internal {
 namespace {
 
 constexpr std::size_t kMaxKeyFileBytes = 4096;
-
-// Owns a POSIX file descriptor; closes it on destruction.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  // Closes now and returns close()'s result, which can report a late write error.
-  int Close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
-ErrorCode CodeForErrno(int err) {
-  switch (err) {
-    case EEXIST:
-      return ErrorCode::kConflict;
-    case ENOENT:
-    case ENOTDIR:
-      return ErrorCode::kNotFound;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return ErrorCode::kPermissionDenied;
-    default:
-      return ErrorCode::kInternal;
-  }
-}
-
-tl::unexpected<Error> IoFail(std::string_view what, const std::filesystem::path& path, int err) {
-  return Fail(CodeForErrno(err), std::string(what) + " " + path.string() + ": " +
-                                     std::generic_category().message(err));
-}
-
-Result<void> WriteAll(int fd, ByteView data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoFail("cannot write", path, errno);
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return {};
-}
-
-Result<void> SyncDirectoryOf(const std::filesystem::path& path) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) return IoFail("cannot sync directory", dir, errno);
-  return {};
-}
 
 // "<header>\n<base64(secret)>\n", built in wiped memory.
 SecretBytes EncodeKeyText(std::string_view header, ByteView secret) {
@@ -138,24 +78,7 @@ Result<void> CheckOwnerOnly(const struct stat& st, const std::filesystem::path& 
 Result<void> WriteSecretFile(const std::filesystem::path& path, std::string_view header,
                              ByteView secret) {
   const SecretBytes text = EncodeKeyText(header, secret);
-  UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
-  if (!fd.valid()) {
-    if (errno == EEXIST) {
-      return Fail(ErrorCode::kConflict,
-                  "key file " + path.string() + " already exists; refusing to overwrite it");
-    }
-    return IoFail("cannot create key file", path, errno);
-  }
-  Result<void> written = WriteAll(fd.get(), text.view(), path);
-  if (written && (::fchmod(fd.get(), 0600) != 0 || ::fsync(fd.get()) != 0)) {
-    written = IoFail("cannot sync key file", path, errno);
-  }
-  if (written && fd.Close() != 0) written = IoFail("cannot close key file", path, errno);
-  if (!written) {
-    ::unlink(path.c_str());
-    return written;
-  }
-  return SyncDirectoryOf(path);
+  return WriteNewFileDurably(path, text.view(), 0600, "key file");
 }
 
 Result<SecretBytes> ReadSecretFile(const std::filesystem::path& path, std::string_view header,

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "crypto/bytes.hpp"
+#include "crypto/durable_file.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/random.hpp"
@@ -97,47 +98,10 @@ Result<void> BuildSelfSigned(X509* cert, EVP_PKEY* key, std::string_view node_id
   return {};
 }
 
-ErrorCode CodeForErrno(int err) {
-  switch (err) {
-    case EEXIST:
-      return ErrorCode::kConflict;
-    case ENOENT:
-    case ENOTDIR:
-      return ErrorCode::kNotFound;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return ErrorCode::kPermissionDenied;
-    default:
-      return ErrorCode::kInternal;
-  }
-}
-
-// Creates `path` (never overwriting) with `text` and permission bits `mode`, fsynced. On failure
+// Creates `path` (never overwriting) with `text` and permission bits `mode`, durably. On failure
 // nothing is left at `path`.
 Result<void> WriteNewFile(const std::filesystem::path& path, std::string_view text, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
-  if (fd < 0) {
-    const int err = errno;
-    return Fail(CodeForErrno(err),
-                "cannot create " + path.string() + ": " + std::generic_category().message(err));
-  }
-  int err = ::fchmod(fd, mode) == 0 ? 0 : errno;
-  while (err == 0 && !text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : EIO;
-    } else {
-      text.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0) return {};
-  ::unlink(path.c_str());
-  return Fail(CodeForErrno(err),
-              "cannot write " + path.string() + ": " + std::generic_category().message(err));
+  return WriteNewFileDurably(path, AsBytes(text), mode, "TLS file");
 }
 
 Result<std::string> ReadCertificateFile(const std::filesystem::path& path) {

@@ -13,61 +13,17 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/canonical_json.hpp"
+#include "crypto/durable_file.hpp"
 #include "crypto/hash.hpp"
 #include "federation/directory_fields.hpp"
 
 namespace simpul::federation {
 namespace {
 
+using crypto::IoFail;
+using crypto::UniqueFd;
 using internal::FieldError;
 using nlohmann::json;
-
-// Owns a POSIX file descriptor; closes it on destruction.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  // Closes now and returns close()'s result, which can report a late write error.
-  int Close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
-
-tl::unexpected<Error> IoFail(std::string_view what, const std::filesystem::path& path, int err) {
-  ErrorCode code = ErrorCode::kInternal;
-  if (err == EEXIST) code = ErrorCode::kConflict;
-  if (err == ENOENT || err == ENOTDIR) code = ErrorCode::kNotFound;
-  if (err == EACCES || err == EPERM || err == EROFS) code = ErrorCode::kPermissionDenied;
-  return Fail(
-      code, std::string(what) + " " + path.string() + ": " + std::generic_category().message(err));
-}
-
-Result<void> WriteAllAndSync(int fd, std::string_view data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoFail("cannot write trust anchor", path, errno);
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  if (::fsync(fd) != 0) return IoFail("cannot sync trust anchor", path, errno);
-  return {};
-}
-
-Result<void> SyncDirectoryOf(const std::filesystem::path& path) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) return IoFail("cannot sync directory", dir, errno);
-  return {};
-}
 
 // The rules every trust anchor meets, whether parsed or about to be written.
 Result<void> CheckTrustAnchor(const TrustAnchor& anchor) {
@@ -150,15 +106,7 @@ Result<TrustAnchor> ParseTrustAnchor(std::string_view bytes) {
 Result<void> WriteTrustAnchor(const std::filesystem::path& path, const TrustAnchor& anchor) {
   Result<std::string> bytes = SerializeTrustAnchor(anchor);
   if (!bytes) return tl::unexpected(bytes.error());
-  UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
-  if (!fd.valid()) return IoFail("cannot create trust anchor", path, errno);
-  Result<void> written = WriteAllAndSync(fd.get(), *bytes, path);
-  if (written && fd.Close() != 0) written = IoFail("cannot close trust anchor", path, errno);
-  if (!written) {
-    ::unlink(path.c_str());
-    return written;
-  }
-  return SyncDirectoryOf(path);
+  return crypto::WriteNewFileDurably(path, crypto::AsBytes(*bytes), 0644, "trust anchor");
 }
 
 Result<TrustAnchor> ReadTrustAnchor(const std::filesystem::path& path) {
