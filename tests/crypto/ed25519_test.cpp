@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "crypto/hash.hpp"
-#include "tests/crypto/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::crypto {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "crypto/ed25519.hpp"
-#include "tests/crypto/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::crypto {
 namespace {

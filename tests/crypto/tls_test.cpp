@@ -19,7 +19,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/tls_context.hpp"
 #include "crypto/tls_identity.hpp"
-#include "tests/crypto/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::crypto {
 namespace {

@@ -8,14 +8,14 @@
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/hash.hpp"
-#include "tests/crypto/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/federation/directory_test_fixture.hpp"
 
 namespace simpul::federation {
 namespace {
 
-using crypto::testing::ReadAll;
-using crypto::testing::TempDir;
+using simpul::testing::ReadAll;
+using simpul::testing::TempDir;
 using testing::CoordinatorKey;
 using testing::SampleAnchor;
 using testing::StrangerKey;

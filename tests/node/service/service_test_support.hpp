@@ -23,7 +23,7 @@
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
 #include "tests/node/service/run_await.hpp"
-#include "tests/node/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::service::testing {
 

@@ -7,7 +7,7 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/hash.hpp"
-#include "tests/node/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::store {
 namespace {

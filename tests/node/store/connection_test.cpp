@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/node/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::store {
 namespace {

@@ -11,7 +11,7 @@
 #include "node/store/case_store.hpp"
 #include "node/store/database.hpp"
 #include "node/store/schema.hpp"
-#include "tests/node/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::store::testing {
 

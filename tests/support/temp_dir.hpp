@@ -1,21 +1,23 @@
 #pragma once
 // Test helper: a fresh directory under the system temp dir, removed with its contents on
-// destruction, and small file utilities for key-file tests.
+// destruction, and small file utilities. Shared by every test folder.
 
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 
 #include "crypto/random.hpp"
 
-namespace simpul::crypto::testing {
+namespace simpul::testing {
 
 class TempDir {
  public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("simpul-crypto-" + RandomToken(12))) {
+  TempDir()
+      : path_(std::filesystem::temp_directory_path() / ("simpul-test-" + crypto::RandomToken(12))) {
     std::filesystem::create_directory(path_);
   }
   ~TempDir() {
@@ -53,4 +55,4 @@ inline void WriteFile(const std::filesystem::path& path, std::string_view conten
   std::filesystem::permissions(path, mode);
 }
 
-}  // namespace simpul::crypto::testing
+}  // namespace simpul::testing
