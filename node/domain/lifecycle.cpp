@@ -27,7 +27,7 @@ constexpr std::array<NamedValue<CaseState>, 10> kStateNames{{
     {S::kArchived, "archived"},
 }};
 
-constexpr std::array<NamedValue<CaseAction>, 13> kActionNames{{
+constexpr std::array<NamedValue<CaseAction>, 14> kActionNames{{
     {A::kSubmit, "submit"},
     {A::kVerify, "verify"},
     {A::kRequestInfo, "request_info"},
@@ -41,6 +41,7 @@ constexpr std::array<NamedValue<CaseAction>, 13> kActionNames{{
     {A::kReporterReply, "reporter_reply"},
     {A::kClose, "close"},
     {A::kEscalate, "escalate"},
+    {A::kEraseIdentity, "erase_identity"},
 }};
 
 constexpr std::array<NamedValue<ArchiveReason>, 5> kArchiveReasonNames{{
@@ -55,10 +56,10 @@ constexpr std::array<CaseState, 10> kAllStates{
     S::kSubmitted,  S::kPendingInfo, S::kVerified, S::kDispositioned, S::kForwarded,
     S::kInProgress, S::kResolved,    S::kReopened, S::kClosed,        S::kArchived};
 
-constexpr std::array<CaseAction, 13> kAllActions{
-    A::kSubmit,        A::kVerify,  A::kRequestInfo, A::kProvideInfo, A::kArchive,
-    A::kClassify,      A::kDispose, A::kForward,     A::kRespond,     A::kResolve,
-    A::kReporterReply, A::kClose,   A::kEscalate};
+constexpr std::array<CaseAction, 14> kAllActions{
+    A::kSubmit,        A::kVerify,  A::kRequestInfo, A::kProvideInfo,  A::kArchive,
+    A::kClassify,      A::kDispose, A::kForward,     A::kRespond,      A::kResolve,
+    A::kReporterReply, A::kClose,   A::kEscalate,    A::kEraseIdentity};
 
 bool OneOf(CaseState s, std::initializer_list<CaseState> states) {
   return std::find(states.begin(), states.end(), s) != states.end();
@@ -107,6 +108,8 @@ std::optional<CaseState> Target(CaseState from, CaseAction action) {
     case A::kClose:
       if (from == S::kResolved) return S::kClosed;
       return std::nullopt;
+    case A::kEraseIdentity:
+      return from;
     case A::kEscalate:
       if (OneOf(from, {S::kSubmitted, S::kPendingInfo, S::kVerified, S::kDispositioned,
                        S::kInProgress, S::kReopened})) {
@@ -155,7 +158,7 @@ Result<CaseState> NextState(CaseState from, CaseAction action) {
 std::vector<CaseAction> AllowedActions(CaseState state) {
   std::vector<CaseAction> allowed;
   for (CaseAction action : kAllActions) {
-    if (Target(state, action)) allowed.push_back(action);
+    if (action != A::kEraseIdentity && Target(state, action)) allowed.push_back(action);
   }
   std::sort(allowed.begin(), allowed.end(),
             [](CaseAction a, CaseAction b) { return Name(a) < Name(b); });

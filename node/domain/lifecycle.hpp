@@ -43,6 +43,9 @@ enum class CaseAction {
   kReporterReply,
   kClose,
   kEscalate,  // raises the case to a supervisor; state unchanged
+  // Crypto-shreds the reporter's identity (their personal data), keeping the case and its history.
+  // Administrative: allowed in every state, state unchanged, never listed by AllowedActions.
+  kEraseIdentity,
 };
 
 // Why a case was archived without being handled.
@@ -73,7 +76,8 @@ std::span<const CaseAction> AllCaseActions();
 // "cannot resolve a case in state verified; allowed: archive, classify, dispose, ...".
 Result<CaseState> NextState(CaseState from, CaseAction action);
 
-// The actions NextState accepts in `state`, sorted by wire name. Empty for terminal states.
+// The case-handling actions NextState accepts in `state`, sorted by wire name. Empty for terminal
+// states. The administrative kEraseIdentity is never listed.
 std::vector<CaseAction> AllowedActions(CaseState state);
 
 // True for closed and archived: no action applies and no clock runs.

@@ -84,6 +84,7 @@ class ClockReplay {
       case CaseAction::kProvideInfo:
       case CaseAction::kClassify:
       case CaseAction::kEscalate:
+      case CaseAction::kEraseIdentity:
         break;
     }
   }

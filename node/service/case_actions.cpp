@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
+#include "node/domain/text.hpp"
 #include "node/service/case_rules.hpp"
 #include "node/service/case_service.hpp"
 #include "node/store/account_store.hpp"
+#include "node/store/identity_store.hpp"
 
 namespace simpul::service {
 
@@ -113,6 +115,16 @@ Result<json> PrepareAction(Connection& c, const ActionCommand& cmd, const Catalo
       return Fail(ErrorCode::kConflict,
                   "forwarding to another node needs the federation layer, which this node has "
                   "not enabled yet");
+    case CaseAction::kEraseIdentity: {
+      if (domain::IsBlank(cmd.reason)) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "reason: required (the legal basis, e.g. the reporter's request)");
+      }
+      auto erased = store::IdentityStore::Erase(c, rec.id, now);
+      if (!erased) return tl::unexpected(erased.error());
+      detail["erased"] = true;
+      break;
+    }
     case CaseAction::kEscalate:
       summary.escalation_level = rec.escalation_level + 1;
       summary.escalated_due_at = rec.next_due_at;

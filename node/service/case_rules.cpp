@@ -11,8 +11,9 @@ constexpr std::size_t kMaxMessageBytes = 10000;
 bool RoleMayAct(Role role, CaseAction action) {
   switch (role) {
     case Role::kNodeAdmin:
-    case Role::kSupervisor:
       return true;
+    case Role::kSupervisor:
+      return action != CaseAction::kEraseIdentity;
     case Role::kVerifier:
       return action == CaseAction::kVerify || action == CaseAction::kRequestInfo ||
              action == CaseAction::kProvideInfo || action == CaseAction::kArchive ||
@@ -35,7 +36,8 @@ bool MaySeeIdentity(const Principal& who, const store::CaseRecord& rec) {
 }
 
 bool IsPublicAction(CaseAction a) {
-  return a != CaseAction::kClassify && a != CaseAction::kEscalate;
+  return a != CaseAction::kClassify && a != CaseAction::kEscalate &&
+         a != CaseAction::kEraseIdentity;
 }
 
 domain::SlaStatus ComputeSlaOf(const std::vector<store::EventRecord>& events,

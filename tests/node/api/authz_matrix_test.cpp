@@ -56,6 +56,7 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"case_respond", kCaseHandling},
       {"case_resolve", kCaseHandling},
       {"case_close", Roles{Role::kSupervisor, Role::kNodeAdmin}},
+      {"case_erase_identity", Roles{Role::kNodeAdmin}},
       {"user_list", Roles{Role::kSupervisor, Role::kNodeAdmin}},
       {"user_create", Roles{Role::kNodeAdmin}},
       {"user_update", Roles{Role::kNodeAdmin}},

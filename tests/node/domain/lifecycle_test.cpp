@@ -51,6 +51,16 @@ const std::vector<Transition>& LegalTransitions() {
       {S::kDispositioned, A::kEscalate, S::kDispositioned},
       {S::kInProgress, A::kEscalate, S::kInProgress},
       {S::kReopened, A::kEscalate, S::kReopened},
+      {S::kSubmitted, A::kEraseIdentity, S::kSubmitted},
+      {S::kPendingInfo, A::kEraseIdentity, S::kPendingInfo},
+      {S::kVerified, A::kEraseIdentity, S::kVerified},
+      {S::kDispositioned, A::kEraseIdentity, S::kDispositioned},
+      {S::kForwarded, A::kEraseIdentity, S::kForwarded},
+      {S::kInProgress, A::kEraseIdentity, S::kInProgress},
+      {S::kResolved, A::kEraseIdentity, S::kResolved},
+      {S::kReopened, A::kEraseIdentity, S::kReopened},
+      {S::kClosed, A::kEraseIdentity, S::kClosed},
+      {S::kArchived, A::kEraseIdentity, S::kArchived},
   };
   return kTable;
 }
@@ -78,7 +88,7 @@ TEST(LifecycleTest, EveryOtherPairIsAConflict) {
       ++rejected;
     }
   }
-  EXPECT_EQ(rejected, 10 * 13 - static_cast<int>(LegalTransitions().size()));
+  EXPECT_EQ(rejected, 10 * 14 - static_cast<int>(LegalTransitions().size()));
 }
 
 TEST(LifecycleTest, IllegalMoveNamesTheAllowedActions) {
@@ -95,6 +105,16 @@ TEST(LifecycleTest, TerminalStatesAllowNothing) {
   EXPECT_EQ(next.error().message, "cannot respond a case in state closed; allowed: none");
   EXPECT_TRUE(AllowedActions(S::kClosed).empty());
   EXPECT_TRUE(AllowedActions(S::kArchived).empty());
+}
+
+TEST(LifecycleTest, EraseIdentityIsAllowedEverywhereButNeverListed) {
+  for (CaseState s : AllCaseStates()) {
+    Result<CaseState> next = NextState(s, A::kEraseIdentity);
+    ASSERT_TRUE(next.has_value()) << Name(s);
+    EXPECT_EQ(*next, s);
+    auto allowed = AllowedActions(s);
+    EXPECT_EQ(std::count(allowed.begin(), allowed.end(), A::kEraseIdentity), 0) << Name(s);
+  }
 }
 
 TEST(LifecycleTest, SubmitIsNeverATransition) {
