@@ -21,6 +21,7 @@ enum class ErrorCode {
   kUnauthenticated,   // no, wrong or expired credentials (401)
   kPermissionDenied,  // authenticated but not allowed (403)
   kTooLarge,          // a size limit was exceeded (413)
+  kRateLimited,       // too many attempts; wait before trying again (429)
   kUnavailable,       // a dependency is down or the node is shutting down; retry later (503)
   kInternal,          // a broken invariant or an unexpected library/disk failure (500)
 };

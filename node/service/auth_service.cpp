@@ -28,13 +28,15 @@ AuthService::AuthService(store::Database& db, Clock clock, std::chrono::minutes 
     : db_(db),
       clock_(std::move(clock)),
       session_ttl_(session_ttl),
-      dummy_hash_(crypto::HashPassword(crypto::RandomToken(16), kStaffPasswordCost).value_or("")) {}
+      dummy_hash_(crypto::HashPassword(crypto::RandomToken(16), kStaffPasswordCost).value_or("")),
+      throttle_(clock_) {}
 
 boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string username,
                                                                std::string password) {
   if (username.empty() || username.size() > 64 || password.empty() || password.size() > 1024) {
     co_return tl::unexpected(BadLogin());
   }
+  if (auto allowed = throttle_.Check(username); !allowed) co_return tl::unexpected(allowed.error());
   // Password verification is deliberately slow (Argon2id); it runs on a database worker thread,
   // never on the I/O thread.
   auto principal =
@@ -50,7 +52,11 @@ boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string usern
         }
         return PrincipalOf(*user);
       });
-  if (!principal) co_return tl::unexpected(principal.error());
+  if (!principal) {
+    if (principal.error().code == ErrorCode::kUnauthenticated) throttle_.RecordFailure(username);
+    co_return tl::unexpected(principal.error());
+  }
+  throttle_.RecordSuccess(username);
   LoginResult out;
   out.token = crypto::RandomToken(32);
   const domain::TimePoint now = clock_();

@@ -13,6 +13,7 @@
 
 #include "crypto/password.hpp"
 #include "node/service/clock.hpp"
+#include "node/service/login_throttle.hpp"
 #include "node/service/principal.hpp"
 #include "node/store/account_store.hpp"
 #include "node/store/database.hpp"
@@ -30,7 +31,8 @@ class AuthService {
   AuthService(store::Database& db, Clock clock, std::chrono::minutes session_ttl);
 
   // Fails kUnauthenticated with one message for an unknown user, a wrong password or a disabled
-  // account, so usernames cannot be probed.
+  // account, so usernames cannot be probed; kRateLimited while the username is locked out after
+  // repeated failures (see LoginThrottle).
   boost::asio::awaitable<Result<LoginResult>> Login(std::string username, std::string password);
   // Fails kUnauthenticated when the token is unknown, expired, revoked or its account disabled.
   boost::asio::awaitable<Result<Principal>> Authenticate(std::string token);
@@ -41,6 +43,7 @@ class AuthService {
   Clock clock_;
   std::chrono::minutes session_ttl_;
   std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+  LoginThrottle throttle_;
 };
 
 // Principal of a stored account. Fails kInternal if the stored role is unknown.

@@ -96,6 +96,7 @@ TEST(HttpStatusTest, EveryErrorCodeHasItsStatus) {
   EXPECT_EQ(HttpStatusOf(ErrorCode::kNotFound), 404);
   EXPECT_EQ(HttpStatusOf(ErrorCode::kConflict), 409);
   EXPECT_EQ(HttpStatusOf(ErrorCode::kTooLarge), 413);
+  EXPECT_EQ(HttpStatusOf(ErrorCode::kRateLimited), 429);
   EXPECT_EQ(HttpStatusOf(ErrorCode::kInternal), 500);
   EXPECT_EQ(HttpStatusOf(ErrorCode::kUnavailable), 503);
   auto body = nlohmann::json::parse(ApiResponse::FromError({ErrorCode::kTooLarge, "big"}).body);

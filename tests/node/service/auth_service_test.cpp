@@ -131,3 +131,51 @@ TEST_F(AuthServiceTest, PasswordChangeReplacesTheOldPassword) {
 
 }  // namespace
 }  // namespace simpul::service
+
+namespace simpul::service {
+namespace {
+
+class LoginThrottleTest : public testing::ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    auth_ = std::make_unique<AuthService>(*db_, clock_, std::chrono::minutes(60));
+    ASSERT_TRUE(
+        accounts_->CreateUserSync({"siti", "Siti", "kata-sandi-rahasia", Role::kVerifier, ""}));
+  }
+  Result<LoginResult> Login(const std::string& password) {
+    return testing::RunAwait(io_, auth_->Login("siti", password));
+  }
+  std::unique_ptr<AuthService> auth_;
+};
+
+TEST_F(LoginThrottleTest, RepeatedFailuresLockTheAccountForAWhile) {
+  for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) {
+    auto r = Login("tebakan-" + std::to_string(i));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
+  }
+  // Locked: even the right password is refused, without telling whether it was right.
+  auto locked = Login("kata-sandi-rahasia");
+  ASSERT_FALSE(locked);
+  EXPECT_EQ(locked.error().code, ErrorCode::kRateLimited);
+  EXPECT_NE(locked.error().message.find("try again in"), std::string::npos);
+  Advance(LoginThrottle::kFirstLockout + std::chrono::seconds(1));
+  EXPECT_TRUE(Login("kata-sandi-rahasia"));
+}
+
+TEST_F(LoginThrottleTest, LockoutDoublesAndSuccessResets) {
+  for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) ASSERT_FALSE(Login("salah"));
+  Advance(LoginThrottle::kFirstLockout + std::chrono::seconds(1));
+  ASSERT_EQ(Login("salah").error().code, ErrorCode::kUnauthenticated);  // 6th failure
+  Advance(LoginThrottle::kFirstLockout + std::chrono::seconds(1));      // not yet: 2 min now
+  EXPECT_EQ(Login("kata-sandi-rahasia").error().code, ErrorCode::kRateLimited);
+  Advance(LoginThrottle::kFirstLockout);
+  ASSERT_TRUE(Login("kata-sandi-rahasia"));
+  // A success clears the record: one new failure does not lock.
+  ASSERT_EQ(Login("salah").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(Login("kata-sandi-rahasia"));
+}
+
+}  // namespace
+}  // namespace simpul::service
