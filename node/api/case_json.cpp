@@ -269,21 +269,16 @@ json ReporterCaseJson(const service::CaseView& v, domain::TimePoint now) {
   for (const auto& a : v.attachments) {
     attachments.push_back({{"filename", a.filename}, {"size", a.size}});
   }
-  return json{{"tracking_id", r.tracking_id},
-              {"classification", domain::Name(r.classification)},
-              {"category", r.category},
-              {"title", r.title},
-              {"body", r.body},
-              {"region", r.region},
-              {"anonymous", r.anonymous},
-              {"confidential", r.confidential},
-              {"state", domain::Name(r.state)},
-              {"submitted_at", FormatTime(r.submitted_at)},
-              {"updated_at", FormatTime(r.updated_at)},
-              {"overdue", r.next_due_at.has_value() && *r.next_due_at < now},
-              {"commitment", crypto::HexEncode(r.commitment)},
-              {"attachments", std::move(attachments)},
-              {"events", std::move(events)}};
+  // The reporter sees what the public sees of their case, plus its privacy flags, deadline
+  // status, commitment, attachment names and public history.
+  json out = PublicCaseJson(r);
+  out["anonymous"] = r.anonymous;
+  out["confidential"] = r.confidential;
+  out["overdue"] = r.next_due_at.has_value() && *r.next_due_at < now;
+  out["commitment"] = crypto::HexEncode(r.commitment);
+  out["attachments"] = std::move(attachments);
+  out["events"] = std::move(events);
+  return out;
 }
 
 json PublicCaseJson(const store::CaseRecord& r) {

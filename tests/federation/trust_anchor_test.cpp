@@ -8,8 +8,8 @@
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/hash.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tests/federation/directory_test_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace simpul::federation {
 namespace {
