@@ -41,11 +41,13 @@ Result<std::chrono::minutes> ParseOffsetImpl(std::string_view s) {
   return s[0] == '-' ? -total : total;
 }
 
-Result<void> ParseListenImpl(std::string_view s, NodeConfig& c) {
+Result<std::pair<std::string, std::uint16_t>> ParseHostPort(std::string_view s,
+                                                            std::string_view key) {
+  const auto bad = [&] {
+    return tl::unexpected(Bad(key, "use host:port, e.g. 127.0.0.1:8080 or [::1]:8080"));
+  };
   auto colon = s.rfind(':');
-  if (colon == std::string_view::npos) {
-    return tl::unexpected(Bad("http.listen", "use host:port, e.g. 127.0.0.1:8080"));
-  }
+  if (colon == std::string_view::npos) return bad();
   std::string host(s.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -54,10 +56,16 @@ Result<void> ParseListenImpl(std::string_view s, NodeConfig& c) {
   auto p = s.substr(colon + 1);
   auto r = std::from_chars(p.data(), p.data() + p.size(), port);
   if (r.ec != std::errc() || r.ptr != p.data() + p.size() || port > 65535 || host.empty()) {
-    return tl::unexpected(Bad("http.listen", "use host:port, e.g. 127.0.0.1:8080"));
+    return bad();
   }
-  c.listen_address = host;
-  c.listen_port = static_cast<std::uint16_t>(port);
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+Result<void> ParseListenImpl(std::string_view s, NodeConfig& c) {
+  auto hp = ParseHostPort(s, "http.listen");
+  if (!hp) return tl::unexpected(hp.error());
+  c.listen_address = hp->first;
+  c.listen_port = hp->second;
   return {};
 }
 
@@ -144,6 +152,72 @@ Result<void> ReadLimits(const toml::table& t, NodeConfig& c) {
       if (!v) return tl::unexpected(Bad("sla.extra_holidays", "a list of \"YYYY-MM-DD\" strings"));
       c.extra_holidays.push_back(*v);
     }
+  }
+  return {};
+}
+
+Result<void> ReadStringList(const toml::table& t, std::string_view key,
+                            std::vector<std::string>& out) {
+  auto node = t.at_path(key);
+  if (!node) return {};
+  auto* arr = node.as_array();
+  if (arr == nullptr) return tl::unexpected(Bad(key, "a list of strings"));
+  out.clear();
+  for (const auto& item : *arr) {
+    auto v = item.value<std::string>();
+    if (!v || v->empty()) return tl::unexpected(Bad(key, "a list of non-empty strings"));
+    out.push_back(*v);
+  }
+  return {};
+}
+
+Result<void> ReadFederation(const toml::table& t, NodeConfig& c) {
+  auto& f = c.federation;
+  std::string listen;
+  std::int64_t poll = f.poll_interval.count(), base = f.retry_base.count(),
+               cap = f.retry_cap.count(), lifetime = f.directory_lifetime.count();
+  for (auto r : {ReadString(t, "federation.listen", listen),
+                 ReadString(t, "federation.endpoint", f.endpoint),
+                 ReadString(t, "federation.parent", f.parent),
+                 ReadStringList(t, "federation.regions", f.regions),
+                 ReadStringList(t, "federation.categories", f.categories),
+                 ReadInt(t, "federation.poll_interval_s", poll, 1, 86400),
+                 ReadInt(t, "federation.retry_base_ms", base, 10, 3600 * 1000),
+                 ReadInt(t, "federation.retry_cap_ms", cap, 10, 24 * 3600 * 1000),
+                 ReadInt(t, "federation.breaker_failures", f.breaker_failures, 1, 1000),
+                 ReadInt(t, "federation.directory_lifetime_h", lifetime, 1, 24 * 30)}) {
+    if (!r) return r;
+  }
+  f.poll_interval = std::chrono::seconds(poll);
+  f.retry_base = std::chrono::milliseconds(base);
+  f.retry_cap = std::chrono::milliseconds(cap);
+  f.directory_lifetime = std::chrono::hours(lifetime);
+  if (f.retry_cap < f.retry_base) {
+    return tl::unexpected(Bad("federation.retry_cap_ms", "must not be below retry_base_ms"));
+  }
+  if (!f.parent.empty()) {
+    if (auto r = ValidateNodeId(f.parent); !r) {
+      return tl::unexpected(Bad("federation.parent", "must be a node id such as prov:32"));
+    }
+  }
+  if (f.regions.empty() && !c.region.empty()) f.regions = {c.region};
+  if (listen.empty()) {
+    if (!f.endpoint.empty()) {
+      return tl::unexpected(Bad("federation.endpoint", "needs federation.listen as well"));
+    }
+    return {};
+  }
+  auto hp = ParseHostPort(listen, "federation.listen");
+  if (!hp) return tl::unexpected(hp.error());
+  f.listen_address = hp->first;
+  f.listen_port = hp->second;
+  if (f.endpoint.empty()) {
+    const bool v6 = f.listen_address.find(':') != std::string::npos;
+    f.endpoint = "https://" + (v6 ? "[" + f.listen_address + "]" : f.listen_address) + ":" +
+                 std::to_string(hp->second);
+  }
+  if (!f.endpoint.starts_with("https://")) {
+    return tl::unexpected(Bad("federation.endpoint", "must be an https:// URL"));
   }
   return {};
 }
@@ -237,6 +311,7 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
     return tl::unexpected(Bad("log.level", "debug, info, warn or error"));
   }
   if (auto r = ReadLimits(t, c); !r) return tl::unexpected(r.error());
+  if (auto r = ReadFederation(t, c); !r) return tl::unexpected(r.error());
   return c;
 }
 
@@ -277,6 +352,21 @@ std::string RenderConfig(const NodeConfig& c) {
     << "\ntls_cert = " << q(c.tls_cert.string()) << "\ntls_key = " << q(c.tls_key.string())
     << "\nthreads = " << c.io_threads << "\n\n[log]\nlevel = " << q(c.log_level)
     << "\nformat = " << q(c.log_format) << "\n";
+  const auto& f = c.federation;
+  auto list = [&q](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + q(items[i]);
+    return out + "]";
+  };
+  if (f.enabled()) {
+    const bool v6 = f.listen_address.find(':') != std::string::npos;
+    o << "\n[federation]\nlisten = "
+      << q((v6 ? "[" + f.listen_address + "]" : f.listen_address) + ":" +
+           std::to_string(*f.listen_port))
+      << "\nendpoint = " << q(f.endpoint) << "\nparent = " << q(f.parent)
+      << "\nregions = " << list(f.regions) << "\ncategories = " << list(f.categories)
+      << "\npoll_interval_s = " << f.poll_interval.count() << "\n";
+  }
   return o.str();
 }
 

@@ -11,6 +11,9 @@
 //            settle_days, extra_holidays = ["2026-12-31"], builtin_holidays = true
 //   [auth]   session_ttl_minutes
 //   [log]    level = "info"  format = "text" | "json"
+//   [federation] listen = "127.0.0.1:9443"  endpoint = "https://127.0.0.1:9443"  parent = ""
+//            regions = ["32.04"]  categories = []  poll_interval_s, retry_base_ms, retry_cap_ms,
+//            breaker_failures, directory_lifetime_h (coordinator)
 //
 // Relative paths are resolved against the directory of the config file.
 
@@ -31,6 +34,23 @@ enum class NodeClass { kMinistry, kAgency, kProvince, kRegency, kCity, kCoordina
 
 std::string_view Name(NodeRole role);
 std::string_view Name(NodeClass node_class);
+
+// Federation settings (DESIGN §3). Federation is on when `listen_port` is set.
+struct FederationConfig {
+  std::string listen_address;                // the mutual-TLS listener for peers
+  std::optional<std::uint16_t> listen_port;  // unset: federation off
+  std::string endpoint;                      // the https URL peers reach that listener at
+  std::string parent;                        // parent node id ("" for none)
+  std::vector<std::string> regions;          // jurisdiction; defaults to [node.region]
+  std::vector<std::string> categories;       // ministries and agencies: categories they handle
+  std::chrono::seconds poll_interval{60};    // directory polling
+  std::chrono::milliseconds retry_base{2000};
+  std::chrono::milliseconds retry_cap{15 * 60 * 1000};
+  int breaker_failures = 5;                   // consecutive failures that open the breaker
+  std::chrono::hours directory_lifetime{24};  // coordinator: validity of a published directory
+
+  bool enabled() const { return listen_port.has_value(); }
+};
 
 struct NodeConfig {
   std::string node_id;  // "kab:32.04", "kl:kemenkes", "coord:panrb"
@@ -59,6 +79,8 @@ struct NodeConfig {
   std::string log_level = "info";
   std::string log_format = "text";
 
+  FederationConfig federation;
+
   std::filesystem::path DatabasePath() const { return data_dir / "simpul.db"; }
   std::filesystem::path KeysDir() const { return data_dir / "keys"; }
   std::filesystem::path MessageKeyPath() const { return KeysDir() / "msg.key"; }
@@ -69,6 +91,10 @@ struct NodeConfig {
   std::filesystem::path FederationCertPath() const { return KeysDir() / "federation.crt"; }
   std::filesystem::path FederationKeyPath() const { return KeysDir() / "federation.key"; }
   std::filesystem::path BlobDir() const { return data_dir / "attachments"; }
+  // Coordinator only: the key that signs directory versions (the trust anchor names it).
+  std::filesystem::path DirectoryKeyPath() const { return KeysDir() / "directory.key"; }
+  // The coordinator's trust anchor as installed by `simpulctl trust install`.
+  std::filesystem::path TrustAnchorPath() const { return data_dir / "trust_anchor.json"; }
 };
 
 // Reads and validates the config file. Fails kNotFound when it is missing and kInvalidArgument

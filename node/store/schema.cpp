@@ -151,7 +151,114 @@ CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {kSchema1};
+// Schema 2: federation (DESIGN §3). The outbox is written in the same transaction as the business
+// change it announces; the inbox keeps every envelope received with the receipt returned for it,
+// so a resend gets the same receipt; equivocation is kept as evidence. Delivered outbox rows,
+// inbox rows and evidence are never deleted or rewritten beyond their delivery columns.
+constexpr std::string_view kSchema2 = R"sql(
+-- Directory versions: on a node those it verified and accepted, on the coordinator those it
+-- published. The newest row is the one in force.
+CREATE TABLE fed_directory (
+  version   INTEGER PRIMARY KEY,
+  etag      TEXT NOT NULL,
+  bytes     BLOB NOT NULL,
+  stored_at INTEGER NOT NULL
+);
+
+-- Coordinator only: the registry of member nodes, each a directory NodeEntry as JSON.
+CREATE TABLE fed_registry (
+  node_id    TEXT PRIMARY KEY,
+  entry      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Sender side: one ordered stream per destination.
+CREATE TABLE fed_streams_out (
+  dest      TEXT PRIMARY KEY,
+  last_seq  INTEGER NOT NULL,
+  last_hash TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE fed_outbox (
+  dest         TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  msg_id       TEXT NOT NULL UNIQUE,
+  type         TEXT NOT NULL,
+  case_ref     TEXT NOT NULL,
+  envelope     BLOB NOT NULL,
+  hash         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  delivered_at INTEGER,
+  receipt      BLOB,
+  PRIMARY KEY (dest, seq)
+) WITHOUT ROWID;
+CREATE INDEX fed_outbox_pending ON fed_outbox(dest, seq) WHERE delivered_at IS NULL;
+
+-- Receiver side: the last applied position of each sender's stream.
+CREATE TABLE fed_streams_in (
+  sender    TEXT NOT NULL,
+  stream    TEXT NOT NULL,
+  last_seq  INTEGER NOT NULL,
+  last_hash TEXT NOT NULL,
+  PRIMARY KEY (sender, stream)
+) WITHOUT ROWID;
+
+-- Every envelope accepted into the inbox. `id` is the receiver's index quoted in its receipt.
+-- state: held (waiting for earlier seqs), applied, dead (could never apply; skipped).
+CREATE TABLE fed_inbox (
+  id          INTEGER PRIMARY KEY,
+  sender      TEXT NOT NULL,
+  msg_id      TEXT NOT NULL,
+  hash        TEXT NOT NULL,
+  stream      TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  case_ref    TEXT NOT NULL,
+  envelope    BLOB NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('held', 'applied', 'dead')),
+  error       TEXT NOT NULL DEFAULT '',
+  receipt     BLOB NOT NULL,
+  received_at INTEGER NOT NULL,
+  UNIQUE (sender, msg_id),
+  UNIQUE (sender, stream, seq)
+);
+CREATE INDEX fed_inbox_held ON fed_inbox(sender, stream, seq) WHERE state = 'held';
+
+-- Two different envelopes a sender signed for one (msg_id) or one stream position.
+CREATE TABLE fed_evidence (
+  id       INTEGER PRIMARY KEY,
+  sender   TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  msg_id   TEXT NOT NULL,
+  first    BLOB NOT NULL,
+  second   BLOB NOT NULL,
+  at       INTEGER NOT NULL
+);
+
+-- How a case relates to other nodes: where the citizen filed it (origin), which node handed it
+-- to this one (upstream), and which node this one handed it to (handler) with that node's
+-- reported state.
+CREATE TABLE fed_case_links (
+  case_id       INTEGER PRIMARY KEY REFERENCES cases(id),
+  origin        TEXT NOT NULL,
+  upstream      TEXT NOT NULL,
+  handler       TEXT NOT NULL,
+  handler_state TEXT NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+
+CREATE TRIGGER fed_inbox_no_delete BEFORE DELETE ON fed_inbox BEGIN
+  SELECT RAISE(ABORT, 'received envelopes are kept as evidence');
+END;
+CREATE TRIGGER fed_outbox_no_delete BEFORE DELETE ON fed_outbox BEGIN
+  SELECT RAISE(ABORT, 'sent envelopes are kept as evidence');
+END;
+CREATE TRIGGER fed_evidence_no_change BEFORE UPDATE ON fed_evidence BEGIN
+  SELECT RAISE(ABORT, 'evidence is append-only');
+END;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {kSchema1, kSchema2};
 
 }  // namespace
 

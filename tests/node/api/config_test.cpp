@@ -52,6 +52,43 @@ TEST(ConfigTest, RenderedConfigParsesBackToTheSameValues) {
   EXPECT_EQ(back->listen_port, 9443);
 }
 
+TEST(ConfigTest, FederationSectionParsesAndRendersBack) {
+  auto c = ParseConfig(R"(
+[node]
+id = "kab:32.04"
+name = "Kabupaten Bandung"
+region = "32.04"
+[storage]
+data_dir = "d"
+[federation]
+listen = "127.0.0.1:9443"
+parent = "prov:32"
+poll_interval_s = 5
+)",
+                       "/srv");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->federation.enabled());
+  EXPECT_EQ(c->federation.listen_address, "127.0.0.1");
+  EXPECT_EQ(*c->federation.listen_port, 9443);
+  EXPECT_EQ(c->federation.endpoint, "https://127.0.0.1:9443");          // derived from listen
+  EXPECT_EQ(c->federation.regions, std::vector<std::string>{"32.04"});  // defaults to node.region
+  EXPECT_EQ(c->federation.poll_interval, std::chrono::seconds(5));
+  auto back = ParseConfig(RenderConfig(*c), "/srv");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->federation.parent, "prov:32");
+  EXPECT_EQ(back->federation.endpoint, c->federation.endpoint);
+  EXPECT_EQ(back->federation.poll_interval, c->federation.poll_interval);
+}
+
+TEST(ConfigTest, FederationIsOffWithoutListen) {
+  auto c = ParseConfig(
+      "[node]\nid = \"kl:kemenkes\"\nname = \"K\"\nclass = \"ministry\"\n"
+      "[storage]\ndata_dir = \"d\"\n",
+      "/");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->federation.enabled());
+}
+
 struct BadCase {
   const char* toml;
   const char* mentions;
@@ -93,6 +130,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
                 "[log]\nformat = \"xml\"",
                 "log.format"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[federation]\nlisten = \"9443\"",
+                "federation.listen"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[federation]\nlisten = \"127.0.0.1:9443\"\nendpoint = \"http://x\"",
+                "federation.endpoint"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[federation]\nlisten = \"127.0.0.1:9443\"\nparent = \"province 32\"",
+                "federation.parent"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[federation]\nregions = \"32.04\"",
+                "federation.regions"},
         BadCase{"[node\nid = 1", "line 1"}));
 
 TEST(ConfigTest, MissingFileSaysHowToCreateOne) {
