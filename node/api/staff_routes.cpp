@@ -168,7 +168,8 @@ void AddStaffRoutes(http::Router& router, ApiContext& ctx) {
          co_return r;
        }});
   for (auto action : domain::AllCaseActions()) {
-    if (action == domain::CaseAction::kSubmit || action == domain::CaseAction::kReporterReply) {
+    if (action == domain::CaseAction::kSubmit || action == domain::CaseAction::kReporterReply ||
+        action == domain::CaseAction::kPeerUpdate) {
       continue;
     }
     AddActionRoute(router, ctx, action);

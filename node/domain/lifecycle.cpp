@@ -27,7 +27,7 @@ constexpr std::array<NamedValue<CaseState>, 10> kStateNames{{
     {S::kArchived, "archived"},
 }};
 
-constexpr std::array<NamedValue<CaseAction>, 14> kActionNames{{
+constexpr std::array<NamedValue<CaseAction>, 16> kActionNames{{
     {A::kSubmit, "submit"},
     {A::kVerify, "verify"},
     {A::kRequestInfo, "request_info"},
@@ -39,6 +39,8 @@ constexpr std::array<NamedValue<CaseAction>, 14> kActionNames{{
     {A::kRespond, "respond"},
     {A::kResolve, "resolve"},
     {A::kReporterReply, "reporter_reply"},
+    {A::kDecline, "decline"},
+    {A::kPeerUpdate, "peer_update"},
     {A::kClose, "close"},
     {A::kEscalate, "escalate"},
     {A::kEraseIdentity, "erase_identity"},
@@ -56,10 +58,11 @@ constexpr std::array<CaseState, 10> kAllStates{
     S::kSubmitted,  S::kPendingInfo, S::kVerified, S::kDispositioned, S::kForwarded,
     S::kInProgress, S::kResolved,    S::kReopened, S::kClosed,        S::kArchived};
 
-constexpr std::array<CaseAction, 14> kAllActions{
-    A::kSubmit,        A::kVerify,  A::kRequestInfo, A::kProvideInfo,  A::kArchive,
-    A::kClassify,      A::kDispose, A::kForward,     A::kRespond,      A::kResolve,
-    A::kReporterReply, A::kClose,   A::kEscalate,    A::kEraseIdentity};
+constexpr std::array<CaseAction, 16> kAllActions{
+    A::kSubmit,   A::kVerify,        A::kRequestInfo,   A::kProvideInfo,
+    A::kArchive,  A::kClassify,      A::kDispose,       A::kForward,
+    A::kRespond,  A::kResolve,       A::kReporterReply, A::kClose,
+    A::kEscalate, A::kEraseIdentity, A::kDecline,       A::kPeerUpdate};
 
 bool OneOf(CaseState s, std::initializer_list<CaseState> states) {
   return std::find(states.begin(), states.end(), s) != states.end();
@@ -110,6 +113,11 @@ std::optional<CaseState> Target(CaseState from, CaseAction action) {
       return std::nullopt;
     case A::kEraseIdentity:
       return from;
+    case A::kDecline:
+      if (OneOf(from, {S::kSubmitted, S::kVerified})) return S::kArchived;
+      return std::nullopt;
+    case A::kPeerUpdate:
+      return std::nullopt;
     case A::kEscalate:
       if (OneOf(from, {S::kSubmitted, S::kPendingInfo, S::kVerified, S::kDispositioned,
                        S::kInProgress, S::kReopened})) {

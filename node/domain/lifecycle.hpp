@@ -46,6 +46,12 @@ enum class CaseAction {
   // Crypto-shreds the reporter's identity (their personal data), keeping the case and its history.
   // Administrative: allowed in every state, state unchanged, never listed by AllowedActions.
   kEraseIdentity,
+  // Bukan wewenang: the node a case was forwarded to hands it back to the sender with a reason and
+  // a suggested node. Only for cases received from another node.
+  kDecline,
+  // Records what another node reported about a case (acceptance, status, a response, a decline,
+  // a reply). Applied by the federation inbox, never by staff; not a NextState transition.
+  kPeerUpdate,
 };
 
 // Why a case was archived without being handled.

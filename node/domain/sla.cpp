@@ -55,6 +55,7 @@ class ClockReplay {
         if (!Ever(SlaClock::kSettle)) Start(SlaClock::kSettle, e.at, e.at + policy_.settle);
         break;
       case CaseAction::kArchive:
+      case CaseAction::kDecline:
       case CaseAction::kForward:
         Stop(SlaClock::kVerify, e.at);
         Stop(SlaClock::kSettle, e.at);
@@ -85,6 +86,12 @@ class ClockReplay {
       case CaseAction::kClassify:
       case CaseAction::kEscalate:
       case CaseAction::kEraseIdentity:
+        break;
+      case CaseAction::kPeerUpdate:
+        // A case the handler returned (declined) is this node's to route again: its settle clock
+        // runs again from the return. (A case the handler closed is terminal: all clocks stop.)
+        if (e.state_after == CaseState::kVerified)
+          Start(SlaClock::kSettle, e.at, e.at + policy_.settle);
         break;
     }
   }

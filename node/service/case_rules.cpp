@@ -11,14 +11,15 @@ constexpr std::size_t kMaxMessageBytes = 10000;
 bool RoleMayAct(Role role, CaseAction action) {
   switch (role) {
     case Role::kNodeAdmin:
-      return true;
+      return action != CaseAction::kPeerUpdate;
     case Role::kSupervisor:
-      return action != CaseAction::kEraseIdentity;
+      return action != CaseAction::kEraseIdentity && action != CaseAction::kPeerUpdate;
     case Role::kVerifier:
       return action == CaseAction::kVerify || action == CaseAction::kRequestInfo ||
              action == CaseAction::kProvideInfo || action == CaseAction::kArchive ||
              action == CaseAction::kClassify || action == CaseAction::kDispose ||
-             action == CaseAction::kForward || action == CaseAction::kEscalate;
+             action == CaseAction::kForward || action == CaseAction::kEscalate ||
+             action == CaseAction::kDecline;
     case Role::kUnitOfficer:
       return action == CaseAction::kRespond || action == CaseAction::kResolve;
     case Role::kAuditor:

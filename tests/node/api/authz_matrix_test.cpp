@@ -52,6 +52,7 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"case_classify", kCaseTriage},
       {"case_dispose", kCaseTriage},
       {"case_forward", kCaseTriage},
+      {"case_decline", kCaseTriage},
       {"case_escalate", kCaseTriage},
       {"case_respond", kCaseHandling},
       {"case_resolve", kCaseHandling},

@@ -61,6 +61,9 @@ const std::vector<Transition>& LegalTransitions() {
       {S::kReopened, A::kEraseIdentity, S::kReopened},
       {S::kClosed, A::kEraseIdentity, S::kClosed},
       {S::kArchived, A::kEraseIdentity, S::kArchived},
+      // Bukan wewenang: a received case goes back to its sender before it is handled.
+      {S::kSubmitted, A::kDecline, S::kArchived},
+      {S::kVerified, A::kDecline, S::kArchived},
   };
   return kTable;
 }
@@ -88,15 +91,15 @@ TEST(LifecycleTest, EveryOtherPairIsAConflict) {
       ++rejected;
     }
   }
-  EXPECT_EQ(rejected, 10 * 14 - static_cast<int>(LegalTransitions().size()));
+  EXPECT_EQ(rejected, 10 * 16 - static_cast<int>(LegalTransitions().size()));
 }
 
 TEST(LifecycleTest, IllegalMoveNamesTheAllowedActions) {
   Result<CaseState> next = NextState(S::kVerified, A::kResolve);
   ASSERT_FALSE(next.has_value());
   EXPECT_EQ(next.error().message,
-            "cannot resolve a case in state verified; allowed: archive, classify, dispose, "
-            "escalate, forward, reporter_reply");
+            "cannot resolve a case in state verified; allowed: archive, classify, decline, "
+            "dispose, escalate, forward, reporter_reply");
 }
 
 TEST(LifecycleTest, TerminalStatesAllowNothing) {
@@ -117,6 +120,14 @@ TEST(LifecycleTest, EraseIdentityIsAllowedEverywhereButNeverListed) {
   }
 }
 
+TEST(LifecycleTest, PeerUpdateIsNeverAStaffTransition) {
+  for (CaseState s : AllCaseStates()) {
+    EXPECT_FALSE(NextState(s, A::kPeerUpdate).has_value()) << Name(s);
+    auto allowed = AllowedActions(s);
+    EXPECT_EQ(std::count(allowed.begin(), allowed.end(), A::kPeerUpdate), 0) << Name(s);
+  }
+}
+
 TEST(LifecycleTest, SubmitIsNeverATransition) {
   for (CaseState from : AllCaseStates()) {
     Result<CaseState> next = NextState(from, A::kSubmit);
@@ -127,7 +138,7 @@ TEST(LifecycleTest, SubmitIsNeverATransition) {
 }
 
 TEST(LifecycleTest, AllowedActionsAreSortedByName) {
-  std::vector<CaseAction> expected = {A::kArchive,       A::kClassify,    A::kEscalate,
+  std::vector<CaseAction> expected = {A::kArchive,       A::kClassify,    A::kDecline, A::kEscalate,
                                       A::kReporterReply, A::kRequestInfo, A::kVerify};
   EXPECT_EQ(AllowedActions(S::kSubmitted), expected);
   EXPECT_EQ(AllowedActions(S::kResolved), (std::vector<CaseAction>{A::kClose, A::kReporterReply}));
