@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "node/domain/text.hpp"
+#include "node/service/case_hooks.hpp"
 #include "node/service/case_rules.hpp"
 #include "node/service/case_service.hpp"
 #include "node/store/account_store.hpp"
@@ -112,9 +113,23 @@ Result<json> PrepareAction(Connection& c, const ActionCommand& cmd, const Catalo
       break;
     }
     case CaseAction::kForward:
-      return Fail(ErrorCode::kConflict,
-                  "forwarding to another node needs the federation layer, which this node has "
-                  "not enabled yet");
+      if (cmd.target_node.empty()) {
+        return Fail(ErrorCode::kInvalidArgument, "target_node: required (the receiving node id)");
+      }
+      detail["to"] = cmd.target_node;
+      break;
+    case CaseAction::kDecline:
+      if (domain::IsBlank(cmd.reason)) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "reason: required (why this case is not this node's to handle)");
+      }
+      if (cmd.target_node.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "target_node: required (the node that should handle it instead)");
+      }
+      detail["suggested_node"] = cmd.target_node;
+      detail["archive_reason"] = domain::Name(domain::ArchiveReason::kOutOfScope);
+      break;
     case CaseAction::kEraseIdentity: {
       if (domain::IsBlank(cmd.reason)) {
         return Fail(ErrorCode::kInvalidArgument,
@@ -151,6 +166,15 @@ Result<CaseView> CaseService::ApplyInWriter(Connection& c, const Principal* who,
   }
   auto next = domain::NextState(rec->state, cmd.action);
   if (!next) return tl::unexpected(next.error());
+  if (cmd.action == CaseAction::kForward || cmd.action == CaseAction::kDecline) {
+    if (hooks_ == nullptr) {
+      return Fail(ErrorCode::kConflict,
+                  "this node is not federated: set [federation] in its config and enroll it");
+    }
+  }
+  if (hooks_ != nullptr) {
+    if (auto ok = hooks_->CheckAction(c, *rec, cmd); !ok) return tl::unexpected(ok.error());
+  }
   auto events = store::CaseStore::Events(c, rec->id);
   if (!events) return tl::unexpected(events.error());
 
@@ -192,6 +216,9 @@ Result<CaseView> CaseService::ApplyInWriter(Connection& c, const Principal* who,
   }
   if (auto r = store::CaseStore::UpdateSummary(c, rec->id, rec->version, summary); !r) {
     return tl::unexpected(r.error());
+  }
+  if (hooks_ != nullptr) {
+    if (auto r = hooks_->AfterEvent(c, *rec, event, cmd); !r) return tl::unexpected(r.error());
   }
   auto updated = store::CaseStore::FindByTrackingId(c, tracking_id);
   if (!updated) return tl::unexpected(updated.error());

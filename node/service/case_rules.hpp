@@ -22,6 +22,10 @@ bool MaySeeIdentity(const Principal& who, const store::CaseRecord& rec);
 // Events the reporter sees when tracking (internal reclassification and escalations are not).
 bool IsPublicAction(domain::CaseAction action);
 // The SLA clocks of a case from its stored history.
+// The content commitment of a complaint: SHA-256 of its canonical content and its salt, without
+// the reporter's identity or the tracking id.
+Result<std::vector<std::uint8_t>> CommitmentOf(const store::CaseRecord& rec);
+
 domain::SlaStatus ComputeSlaOf(const std::vector<store::EventRecord>& events,
                                const domain::WorkingCalendar& calendar,
                                const domain::SlaPolicy& policy);

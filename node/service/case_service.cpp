@@ -31,17 +31,29 @@ using store::Connection;
 constexpr std::size_t kAccessCodeLength = 12;  // Crockford base32: 60 bits
 constexpr std::string_view kActorReporter = "reporter";
 
+std::string SealIdentity(const domain::ReporterIdentity& id, const crypto::SecretBoxKey& key) {
+  json j = {{"name", id.name}, {"nik", id.nik}, {"phone", id.phone}, {"email", id.email}};
+  std::string text = j.dump();
+  auto sealed = crypto::SecretBoxSeal(key, crypto::AsBytes(text));
+  std::fill(text.begin(), text.end(), '\0');
+  return crypto::ToString(sealed);
+}
+
+}  // namespace
+
+namespace {
 std::string FormatCoordinate(std::optional<double> v) {
   if (!v) return "";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6f", *v);
   return buf;
 }
+}  // namespace
 
 // The content commitment: SHA-256 of the canonical complaint content and a random salt. Leaves
 // the reporter's identity out, so it can be published without revealing who filed. The tracking
 // id is not part of it (it is assigned later, in the writer); the signed receipt binds the two.
-Result<std::vector<std::uint8_t>> CommitmentOf(const store::CaseRecord& r) {
+Result<std::vector<std::uint8_t>> rules::CommitmentOf(const store::CaseRecord& r) {
   json content = {{"classification", domain::Name(r.classification)},
                   {"category", r.category},
                   {"title", r.title},
@@ -61,16 +73,6 @@ Result<std::vector<std::uint8_t>> CommitmentOf(const store::CaseRecord& r) {
   auto digest = crypto::Sha256(crypto::AsBytes(*canonical));
   return std::vector<std::uint8_t>(digest.begin(), digest.end());
 }
-
-std::string SealIdentity(const domain::ReporterIdentity& id, const crypto::SecretBoxKey& key) {
-  json j = {{"name", id.name}, {"nik", id.nik}, {"phone", id.phone}, {"email", id.email}};
-  std::string text = j.dump();
-  auto sealed = crypto::SecretBoxSeal(key, crypto::AsBytes(text));
-  std::fill(text.begin(), text.end(), '\0');
-  return crypto::ToString(sealed);
-}
-
-}  // namespace
 
 std::vector<Role> RolesFor(domain::CaseAction action) {
   std::vector<Role> out;
@@ -154,7 +156,7 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   }
 
   // Only the tracking id needs the writer; everything else is computed here, off the serial path.
-  auto commitment = CommitmentOf(rec);
+  auto commitment = rules::CommitmentOf(rec);
   if (!commitment) co_return tl::unexpected(commitment.error());
   rec.commitment = std::move(*commitment);
   const store::EventRecord submitted{0,
@@ -242,11 +244,16 @@ Result<CaseView> CaseService::LoadView(Connection& c, store::CaseRecord rec, con
   if (!attachments) return tl::unexpected(attachments.error());
   view.attachments = std::move(*attachments);
   view.sla = ComputeSlaOf(view.events, calendar_, config_.sla);
+  auto link = store::FederationStore::FindLink(c, rec.id);
+  if (!link) return tl::unexpected(link.error());
+  view.link = std::move(*link);
   if (who != nullptr) {
+    const bool received = view.link && !view.link->upstream.empty();
     for (CaseAction a : domain::AllowedActions(rec.state)) {
-      if (a != CaseAction::kReporterReply && RoleMayAct(who->role, a)) {
-        view.allowed_actions.push_back(a);
-      }
+      if (a == CaseAction::kReporterReply || !RoleMayAct(who->role, a)) continue;
+      if (a == CaseAction::kForward && hooks_ == nullptr) continue;
+      if (a == CaseAction::kDecline && !received) continue;
+      view.allowed_actions.push_back(a);
     }
   }
   view.identity_state = "none";

@@ -28,8 +28,11 @@
 #include "node/store/blob_store.hpp"
 #include "node/store/case_store.hpp"
 #include "node/store/database.hpp"
+#include "node/store/federation_store.hpp"
 
 namespace simpul::service {
+
+class CaseHooks;
 
 // What the reporter gets back from intake. The access code is shown once and stored only hashed.
 struct SubmitResult {
@@ -50,6 +53,19 @@ struct CaseView {
   std::string identity_state;  // "shown", "hidden_anonymous", "withheld", "erased", "none"
   domain::SlaStatus sla;
   std::vector<domain::CaseAction> allowed_actions;
+  std::optional<store::CaseLink> link;  // set when the case travelled between nodes
+};
+
+// A case another node handed to this one (case.forward), as its body describes it.
+struct ReceivedCase {
+  std::string tracking_id;
+  domain::Classification classification = domain::Classification::kComplaint;
+  std::string category, title, body, region;
+  std::optional<std::string> incident_date;
+  bool anonymous = false, confidential = false;
+  domain::TimePoint submitted_at;
+  std::string origin;  // node where the citizen filed it
+  std::string from;    // node that handed it over
 };
 
 // A staff action on a case. Which fields matter depends on `action`.
@@ -62,7 +78,7 @@ struct ActionCommand {
   std::string duplicate_of;                              // archive as duplicate
   std::string category;                                  // classify
   std::optional<domain::Classification> classification;  // classify
-  std::string target_node;                               // forward
+  std::string target_node;  // forward: the receiving node; decline: the suggested node
 };
 
 struct SweepReport {
@@ -133,6 +149,29 @@ class CaseService {
 
   const crypto::Ed25519PublicKey& public_key() const { return signer_.public_key(); }
 
+  // Plugs in the federation (see case_hooks.hpp). Set once before serving; borrowed.
+  void SetHooks(CaseHooks* hooks) { hooks_ = hooks; }
+
+  // --- Writer-side entry points for the federation inbox (case_peer.cpp). Each runs inside the
+  // caller's write job and transaction. ---
+
+  // Files a case another node handed over: same tracking id, content as sent, a fresh access
+  // code hash nobody knows (the reporter tracks at the origin), SLA clocks from the original
+  // submission time. Fails kConflict if the tracking id is already here, kInvalidArgument if the
+  // category or region is unknown at this node.
+  Result<store::CaseRecord> ReceiveForwardInWriter(store::Connection& c, const ReceivedCase& in);
+
+  // Records what a peer reported about case `rec` as a peer_update event, moving the case to
+  // `state_after` (usually its current state), and recomputes its clocks.
+  Result<void> RecordPeerUpdateInWriter(store::Connection& c, const store::CaseRecord& rec,
+                                        domain::CaseState state_after, std::string_view actor,
+                                        std::string_view reason, std::string_view detail_json,
+                                        bool is_public);
+
+  // A reporter's reply relayed by the node where they filed, applied as if made here.
+  Result<CaseView> RelayedReplyInWriter(store::Connection& c, const std::string& tracking_id,
+                                        std::string_view actor, std::string message);
+
  private:
   Result<CaseView> ApplyInWriter(store::Connection& c, const Principal* who, std::string_view actor,
                                  const std::string& tracking_id, const ActionCommand& cmd);
@@ -153,6 +192,7 @@ class CaseService {
   std::string key_id_;  // of signer_, for receipts
   std::vector<std::uint8_t> access_pepper_;
   Clock clock_;
+  CaseHooks* hooks_ = nullptr;
 };
 
 // The roles that may take staff action `action` on a case (unit officers only on their unit's

@@ -191,6 +191,7 @@ void Database::RunGroup(Connection& conn, std::vector<Task>& group) {
     stats_.max_group = std::max<std::uint64_t>(stats_.max_group, group.size());
     if (!commit) ++stats_.failed_commits;
   }
+  if (commit && commit_listener_) commit_listener_();
   const Error* error = commit ? nullptr : &commit.error();
   for (auto& t : group) t.done(error);
 }

@@ -98,6 +98,12 @@ class Database {
   // Schema version after migrations.
   int schema_version() const { return schema_version_; }
 
+  // Registers `listener`, called on the writer thread after every successful commit (before the
+  // group's callers hear back). The federation outbox uses it to wake its dispatchers only once
+  // what they will read is durable. Set it before the first write; it must be quick and must
+  // not throw.
+  void SetCommitListener(std::function<void()> listener) { commit_listener_ = std::move(listener); }
+
  private:
   // A type-erased job: `run` executes on a worker thread and reports success; `done` is called
   // once afterwards with the commit error, if the group's commit failed.
@@ -171,6 +177,7 @@ class Database {
 
   std::filesystem::path path_;
   size_t max_group_ = 1024;
+  std::function<void()> commit_listener_;
   int schema_version_ = 0;
   std::unique_ptr<TaskQueue> writes_;
   std::unique_ptr<TaskQueue> reads_;
