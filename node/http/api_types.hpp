@@ -26,7 +26,10 @@ struct ApiRequest {
   std::string content_type;
   std::string bearer_token;
   std::string request_id;
-  std::string remote;                           // peer address, for logs and rate limits
+  std::string remote;  // peer address, for logs and rate limits
+  // SHA-256 hex of the SPKI of the TLS client certificate that the listener's verifier accepted
+  // (crypto::PeerSpkiSha256Hex); empty on plain HTTP and on TLS without a verified certificate.
+  std::string peer_spki;
   std::optional<service::Principal> principal;  // set by the router for staff routes
 
   // The path parameter `name`; empty when absent.

@@ -72,7 +72,12 @@ boost::asio::awaitable<ApiResponse> Router::Dispatch(ApiRequest& request,
     co_return ApiResponse::FromError(
         Error{ErrorCode::kNotFound, "no such endpoint: " + request.path});
   }
-  if (!route->access.is_public) {
+  if (route->access.kind == Access::Kind::kPeer) {
+    if (request.peer_spki.empty()) {
+      co_return ApiResponse::FromError(
+          Error{ErrorCode::kUnauthenticated, "mutual TLS client certificate required"});
+    }
+  } else if (route->access.kind == Access::Kind::kStaff) {
     if (request.bearer_token.empty()) {
       co_return ApiResponse::FromError(Error{
           ErrorCode::kUnauthenticated,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/random.hpp"
+#include "crypto/tls_context.hpp"
 #include "node/log.hpp"
 
 namespace simpul::http {
@@ -65,6 +66,7 @@ Result<void> ParseTarget(std::string_view target, ApiRequest& req) {
 
 template <class Body>
 ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remote,
+                        const std::string& peer_spki,
                         const std::function<std::string()>& new_request_id) {
   ApiRequest req;
   req.method = MethodOf(msg.method());
@@ -76,6 +78,7 @@ ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remo
   auto rid = msg["X-Request-Id"];
   req.request_id = ValidRequestId(rid) ? std::string(rid) : new_request_id();
   req.remote = remote;
+  req.peer_spki = peer_spki;
   return req;
 }
 
@@ -120,10 +123,10 @@ struct HttpServer::Impl {
   net::awaitable<void> ServeTls(tcp::socket socket, std::string remote);
   net::awaitable<void> ServePlain(tcp::socket socket, std::string remote);
   template <class Stream>
-  net::awaitable<void> Serve(Stream& stream, std::string remote);
+  net::awaitable<void> Serve(Stream& stream, std::string remote, std::string peer_spki);
   template <class Stream>
   net::awaitable<bool> ServeOne(Stream& stream, beast::flat_buffer& buffer,
-                                const std::string& remote);
+                                const std::string& remote, const std::string& peer_spki);
   template <class Stream>
   net::awaitable<void> Reply(Stream& stream, ApiResponse r, const ApiRequest& req, unsigned version,
                              bool keep_alive, std::string_view route,
@@ -197,24 +200,30 @@ net::awaitable<void> HttpServer::Impl::ServeTls(tcp::socket socket, std::string 
   beast::get_lowest_layer(stream).expires_after(limits.header_timeout);
   auto [hs] = co_await stream.async_handshake(net::ssl::stream_base::server, kTuple);
   if (hs) co_return;
-  co_await Serve(stream, std::move(remote));
+  // Only contexts from crypto::MakeServerContext verify client certificates; with any other (the
+  // public listener's) or without a verified certificate the request carries no peer.
+  Result<std::string> verified_peer = crypto::PeerSpkiSha256Hex(stream.native_handle());
+  std::string peer_spki = verified_peer ? std::move(*verified_peer) : std::string();
+  co_await Serve(stream, std::move(remote), std::move(peer_spki));
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
   co_await stream.async_shutdown(kTuple);
 }
 
 net::awaitable<void> HttpServer::Impl::ServePlain(tcp::socket socket, std::string remote) {
   beast::tcp_stream stream(std::move(socket));
-  co_await Serve(stream, std::move(remote));
+  std::string no_peer;
+  co_await Serve(stream, std::move(remote), std::move(no_peer));
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 template <class Stream>
-net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote) {
+net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote,
+                                             std::string peer_spki) {
   metrics.ConnectionOpened();
   beast::flat_buffer buffer;
   try {
-    while (co_await ServeOne(stream, buffer, remote)) {
+    while (co_await ServeOne(stream, buffer, remote, peer_spki)) {
     }
   } catch (const std::exception& e) {
     LogEvent(spdlog::level::warn, "http_session_error", {{"error", e.what()}});
@@ -246,7 +255,8 @@ net::awaitable<void> HttpServer::Impl::Reply(Stream& stream, ApiResponse r, cons
 // Serves one request. Returns whether the connection stays open for another.
 template <class Stream>
 net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buffer& buffer,
-                                                const std::string& remote) {
+                                                const std::string& remote,
+                                                const std::string& peer_spki) {
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   // No limit while reading the header: Beast would fail a Content-Length above it with no reply,
@@ -267,7 +277,7 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   }
   const auto started = std::chrono::steady_clock::now();
   const auto& header = parser.get();
-  ApiRequest req = ToApiRequest(header, remote, [this] { return NewRequestId(); });
+  ApiRequest req = ToApiRequest(header, remote, peer_spki, [this] { return NewRequestId(); });
   const unsigned version = header.version();
   auto target_ok = ParseTarget(header.target(), req);
   const Route* route = target_ok ? router.Match(req.method, req.path, &req.params) : nullptr;

@@ -42,7 +42,10 @@ class HttpServer {
   ~HttpServer();
 
   // Binds address:port (port 0 picks a free one) and returns the bound port. With `tls` set the
-  // listener speaks only HTTPS (TLS 1.2+). Fails kUnavailable when the address cannot be bound.
+  // listener speaks only HTTPS; the context alone decides protocol versions and client
+  // authentication (the server sets nothing on it), so it may be the public listener's or one that
+  // adopted a crypto::MakeServerContext SSL_CTX (TLS 1.3, mutual TLS: requests then carry
+  // ApiRequest::peer_spki). Fails kUnavailable when the address cannot be bound.
   Result<std::uint16_t> Listen(const std::string& address, std::uint16_t port,
                                boost::asio::ssl::context* tls);
   void Start();

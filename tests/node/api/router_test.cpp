@@ -40,6 +40,10 @@ Router MakeRouter() {
   router.Add({Method::kGet, "/public/{id}", Access::Public(), "public", echo});
   router.Add(
       {Method::kPost, "/cases/{id}/verify", Access::Roles({Role::kVerifier}), "verify", echo});
+  auto peer = [](ApiRequest& req) -> net::awaitable<ApiResponse> {
+    co_return ApiResponse::Json(200, {{"peer", req.peer_spki}});
+  };
+  router.Add({Method::kPost, "/federation/v1/inbox", Access::Peer(), "inbox", peer});
   return router;
 }
 
@@ -82,6 +86,21 @@ TEST(RouterTest, RoleNotAdmittedIs403AndAdmittedRoleRunsHandler) {
   auto ok = Send(router, Req(Method::kPost, "/cases/1/verify", "verifier"));
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(nlohmann::json::parse(ok.body)["who"], "u");
+}
+
+TEST(RouterTest, PeerRouteRequiresAVerifiedClientCertificateAndIgnoresSessions) {
+  auto router = MakeRouter();
+  auto anonymous = Send(router, Req(Method::kPost, "/federation/v1/inbox"));
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(nlohmann::json::parse(anonymous.body)["error"]["code"], "unauthenticated");
+  EXPECT_EQ(nlohmann::json::parse(anonymous.body)["error"]["message"],
+            "mutual TLS client certificate required");
+  EXPECT_EQ(Send(router, Req(Method::kPost, "/federation/v1/inbox", "admin")).status, 401);
+  ApiRequest from_peer = Req(Method::kPost, "/federation/v1/inbox");
+  from_peer.peer_spki = std::string(64, 'a');
+  auto ok = Send(router, std::move(from_peer));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["peer"], std::string(64, 'a'));
 }
 
 TEST(RouterTest, HeadIsServedByGetRoutes) {
