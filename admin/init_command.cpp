@@ -103,6 +103,61 @@ Result<NodeConfig> BuildConfig(const InitOptions& o) {
   return parsed;
 }
 
+// What init made, for PrintInitResult.
+struct InitOutcome {
+  fs::path config_path;
+  crypto::Ed25519PublicKey msg_key, log_key;
+  std::string tls_spki_sha256;
+  std::string password;
+  std::optional<CoordinatorSetup> coordinator;
+};
+
+void PrintInitResult(const InitOptions& o, const NodeConfig& config, const InitOutcome& made) {
+  const auto& key = made.msg_key;
+  if (o.json) {
+    nlohmann::json out = {
+        {"node_id", config.node_id},
+        {"config", made.config_path.string()},
+        {"data_dir", config.data_dir.string()},
+        {"message_key",
+         {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
+        {"log_key",
+         {{"kid", crypto::KeyId(made.log_key)},
+          {"public_key", crypto::Base64Encode(made.log_key.bytes)}}},
+        {"tls_spki_sha256", made.tls_spki_sha256},
+        {"admin_user", o.admin_user}};
+    if (!o.admin_password_stdin) out["admin_password"] = made.password;
+    if (made.coordinator) {
+      out["trust_anchor"] = {{"path", config.TrustAnchorPath().string()},
+                             {"fingerprint", made.coordinator->anchor_fingerprint}};
+      out["directory_version"] = made.coordinator->directory_version;
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Node " << config.node_id << " (" << config.name << ") is set up.\n"
+            << "  config:      " << made.config_path.string() << "\n"
+            << "  data dir:    " << config.data_dir.string() << "\n"
+            << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
+            << "\n"
+            << "  log key:     " << crypto::KeyId(made.log_key) << "  "
+            << crypto::Base64Encode(made.log_key.bytes) << "\n"
+            << "  TLS SPKI:    " << made.tls_spki_sha256 << "  (SHA-256; the directory pins it)\n"
+            << "  admin user:  " << o.admin_user << "\n";
+  if (!o.admin_password_stdin) {
+    std::cout << "  password:    " << made.password
+              << "   (shown once; change it after signing in)\n";
+  }
+  if (made.coordinator) {
+    std::cout << "  trust anchor: " << config.TrustAnchorPath().string() << "\n"
+              << "  fingerprint:  " << made.coordinator->anchor_fingerprint
+              << "  (read it to every node that installs the anchor)\n"
+              << "  directory:    version " << made.coordinator->directory_version
+              << " published\n";
+  }
+  std::cout << "Start it with:  simpuld --config " << made.config_path.string() << "\n";
+}
+
 int RunInit(const InitOptions& o) {
   CommonOptions common{"", o.json};
   auto config = BuildConfig(o);
@@ -161,47 +216,9 @@ int RunInit(const InitOptions& o) {
     coordinator = *setup;
   }
 
-  const auto& key = msg_key.public_key();
-  if (o.json) {
-    nlohmann::json out = {
-        {"node_id", config->node_id},
-        {"config", config_path.string()},
-        {"data_dir", config->data_dir.string()},
-        {"message_key",
-         {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
-        {"log_key",
-         {{"kid", crypto::KeyId(log_key.public_key())},
-          {"public_key", crypto::Base64Encode(log_key.public_key().bytes)}}},
-        {"tls_spki_sha256", tls->spki_sha256_hex()},
-        {"admin_user", o.admin_user}};
-    if (!o.admin_password_stdin) out["admin_password"] = password;
-    if (coordinator) {
-      out["trust_anchor"] = {{"path", config->TrustAnchorPath().string()},
-                             {"fingerprint", coordinator->anchor_fingerprint}};
-      out["directory_version"] = coordinator->directory_version;
-    }
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << "Node " << config->node_id << " (" << config->name << ") is set up.\n"
-            << "  config:      " << config_path.string() << "\n"
-            << "  data dir:    " << config->data_dir.string() << "\n"
-            << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
-            << "\n"
-            << "  log key:     " << crypto::KeyId(log_key.public_key()) << "  "
-            << crypto::Base64Encode(log_key.public_key().bytes) << "\n"
-            << "  TLS SPKI:    " << tls->spki_sha256_hex() << "  (SHA-256; the directory pins it)\n"
-            << "  admin user:  " << o.admin_user << "\n";
-  if (!o.admin_password_stdin) {
-    std::cout << "  password:    " << password << "   (shown once; change it after signing in)\n";
-  }
-  if (coordinator) {
-    std::cout << "  trust anchor: " << config->TrustAnchorPath().string() << "\n"
-              << "  fingerprint:  " << coordinator->anchor_fingerprint
-              << "  (read it to every node that installs the anchor)\n"
-              << "  directory:    version " << coordinator->directory_version << " published\n";
-  }
-  std::cout << "Start it with:  simpuld --config " << config_path.string() << "\n";
+  PrintInitResult(o, *config,
+                  {config_path, msg_key.public_key(), log_key.public_key(), tls->spki_sha256_hex(),
+                   password, coordinator});
   return 0;
 }
 
