@@ -132,7 +132,15 @@ Result<void> CheckTopLevel(const json& value) {
 // Steps 4 and 5 of VerifyEnrollment.
 Result<void> CheckRequest(const EnrollmentRequest& request) {
   const NodeEntry entry = EnrolledNodeEntry(request, KeyStatus::kActive, 0);
-  if (Result<void> ok = ValidateNodeEntry(entry, kRoot); !ok) return ok;
+  if (Result<void> ok = ValidateNodeEntry(entry, kRoot); !ok) {
+    // The request carries regions and categories at the top level, not under "jurisdiction".
+    constexpr std::string_view kNested = "enrollment.jurisdiction.";
+    Error error = ok.error();
+    if (error.message.starts_with(kNested)) {
+      error.message = std::string(kRoot) + "." + error.message.substr(kNested.size());
+    }
+    return tl::unexpected(std::move(error));
+  }
   const std::string keys_path = std::string(kRoot) + ".keys";
   if (request.keys.empty() || request.keys.size() > kMaxEnrollmentKeys) {
     return FieldError(keys_path, "must list 1 to " + std::to_string(kMaxEnrollmentKeys) + " keys");

@@ -196,6 +196,13 @@ TEST_F(EnrollmentTest, RejectsClassThatDoesNotMatchTheIdPrefix) {
                  "enrollment.class: \"city\" does not match the id kab:32.04");
 }
 
+TEST_F(EnrollmentTest, RejectsRegionOutsideTheNodesOwn) {
+  json enrollment = Enrollment();
+  enrollment["regions"] = {"32.05"};
+  ExpectRejected(Resigned(enrollment), ErrorCode::kInvalidArgument,
+                 "enrollment.regions[0]: must lie within 32.04");
+}
+
 TEST_F(EnrollmentTest, RejectsPlainHttpEndpoint) {
   json enrollment = Enrollment();
   enrollment["endpoint"] = "http://simpul.bandungkab.go.id:9443";

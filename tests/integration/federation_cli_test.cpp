@@ -193,6 +193,15 @@ TEST_F(FederationCliTest, TamperedRequestIsRefusedAndChangesNothing) {
   EXPECT_TRUE(Ctl(*coordinator_, {"directory", "list"})["nodes"].empty());
 }
 
+TEST_F(FederationCliTest, ChangesToUnknownNodesFailWithoutPublishing) {
+  const json update = Ctl(*coordinator_, {"directory", "update", Enroll("request.json")}, 1);
+  EXPECT_NE(update["error"]["message"].get<std::string>().find("not registered"), std::string::npos)
+      << update;
+  Ctl(*coordinator_, {"directory", "activate-key", "kab:32.04", "0011223344556677"}, 1);
+  Ctl(*coordinator_, {"directory", "remove", "kab:32.04"}, 1);
+  EXPECT_EQ(Ctl(*coordinator_, {"directory", "show"})["version"], 1);
+}
+
 TEST_F(FederationCliTest, DirectoryCommandsNeedTheCoordinatorRole) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"directory", "list"},
