@@ -25,6 +25,10 @@ using Command = std::function<int()>;
 void AddInitCommand(CLI::App& app, Command& command);
 void AddAccountCommands(CLI::App& app, CommonOptions& common, Command& command);
 void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command);
+// enroll, keys rotate, trust install. Call after AddMaintenanceCommands (it adds `keys`).
+void AddFederationCommands(CLI::App& app, CommonOptions& common, Command& command);
+// directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator).
+void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command);
 
 // Loads the config named by `common`, printing what to do on failure.
 Result<NodeConfig> LoadConfigOrExplain(const CommonOptions& common);

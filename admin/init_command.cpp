@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "admin/commands.hpp"
+#include "admin/federation_support.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/random.hpp"
@@ -25,6 +28,8 @@ struct InitOptions {
   std::string data_dir, config_path, node_id, name, node_class = "regency", region;
   std::string utc_offset = "+07:00", listen = "127.0.0.1:8080";
   std::string admin_user = "admin";
+  std::string federation_listen, federation_endpoint, parent;
+  std::vector<std::string> regions, categories;
   bool admin_password_stdin = false;
   bool json = false;
 };
@@ -36,6 +41,37 @@ Result<void> MakeDir(const fs::path& dir, fs::perms perms) {
     return Fail(ErrorCode::kUnavailable, "cannot create " + dir.string() + ": " + ec.message());
   fs::permissions(dir, perms, ec);
   if (ec) return Fail(ErrorCode::kUnavailable, "cannot set permissions on " + dir.string());
+  return {};
+}
+
+// The [federation] options; a coordinator needs them, since its directory URL derives from them.
+Result<void> SetFederation(const InitOptions& o, NodeConfig& draft) {
+  if (o.federation_listen.empty()) {
+    if (!o.federation_endpoint.empty() || !o.parent.empty() || !o.regions.empty() ||
+        !o.categories.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--federation-endpoint, --parent, --regions and --categories need "
+                  "--federation-listen");
+    }
+    if (draft.role == NodeRole::kCoordinator) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "a coordinator needs --federation-listen (and --federation-endpoint if peers "
+                  "reach it by another URL): the trust anchor names its directory URL");
+    }
+    return {};
+  }
+  NodeConfig listener;
+  if (auto r = ParseListenAddress(o.federation_listen, listener); !r) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--federation-listen: use host:port, e.g. 0.0.0.0:9443 or [::]:9443");
+  }
+  FederationConfig& f = draft.federation;
+  f.listen_address = listener.listen_address;
+  f.listen_port = listener.listen_port;
+  f.endpoint = o.federation_endpoint;
+  f.parent = o.parent;
+  f.regions = o.regions;
+  f.categories = o.categories;
   return {};
 }
 
@@ -55,6 +91,7 @@ Result<NodeConfig> BuildConfig(const InitOptions& o) {
   if (!offset) return tl::unexpected(offset.error());
   draft.utc_offset = *offset;
   if (auto r = ParseListenAddress(o.listen, draft); !r) return tl::unexpected(r.error());
+  if (auto r = SetFederation(o, draft); !r) return tl::unexpected(r.error());
   auto parsed = ParseConfig(RenderConfig(draft), fs::current_path());
   if (!parsed) return parsed;
   if (!o.region.empty()) {
@@ -64,6 +101,61 @@ Result<NodeConfig> BuildConfig(const InitOptions& o) {
     }
   }
   return parsed;
+}
+
+// What init made, for PrintInitResult.
+struct InitOutcome {
+  fs::path config_path;
+  crypto::Ed25519PublicKey msg_key, log_key;
+  std::string tls_spki_sha256;
+  std::string password;
+  std::optional<CoordinatorSetup> coordinator;
+};
+
+void PrintInitResult(const InitOptions& o, const NodeConfig& config, const InitOutcome& made) {
+  const auto& key = made.msg_key;
+  if (o.json) {
+    nlohmann::json out = {
+        {"node_id", config.node_id},
+        {"config", made.config_path.string()},
+        {"data_dir", config.data_dir.string()},
+        {"message_key",
+         {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
+        {"log_key",
+         {{"kid", crypto::KeyId(made.log_key)},
+          {"public_key", crypto::Base64Encode(made.log_key.bytes)}}},
+        {"tls_spki_sha256", made.tls_spki_sha256},
+        {"admin_user", o.admin_user}};
+    if (!o.admin_password_stdin) out["admin_password"] = made.password;
+    if (made.coordinator) {
+      out["trust_anchor"] = {{"path", config.TrustAnchorPath().string()},
+                             {"fingerprint", made.coordinator->anchor_fingerprint}};
+      out["directory_version"] = made.coordinator->directory_version;
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Node " << config.node_id << " (" << config.name << ") is set up.\n"
+            << "  config:      " << made.config_path.string() << "\n"
+            << "  data dir:    " << config.data_dir.string() << "\n"
+            << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
+            << "\n"
+            << "  log key:     " << crypto::KeyId(made.log_key) << "  "
+            << crypto::Base64Encode(made.log_key.bytes) << "\n"
+            << "  TLS SPKI:    " << made.tls_spki_sha256 << "  (SHA-256; the directory pins it)\n"
+            << "  admin user:  " << o.admin_user << "\n";
+  if (!o.admin_password_stdin) {
+    std::cout << "  password:    " << made.password
+              << "   (shown once; change it after signing in)\n";
+  }
+  if (made.coordinator) {
+    std::cout << "  trust anchor: " << config.TrustAnchorPath().string() << "\n"
+              << "  fingerprint:  " << made.coordinator->anchor_fingerprint
+              << "  (read it to every node that installs the anchor)\n"
+              << "  directory:    version " << made.coordinator->directory_version
+              << " published\n";
+  }
+  std::cout << "Start it with:  simpuld --config " << made.config_path.string() << "\n";
 }
 
 int RunInit(const InitOptions& o) {
@@ -117,37 +209,16 @@ int RunInit(const InitOptions& o) {
   auto admin = accounts.CreateUserSync(
       {o.admin_user, "Node administrator", password, service::Role::kNodeAdmin, ""});
   if (!admin) return Report(common, admin.error());
+  std::optional<CoordinatorSetup> coordinator;
+  if (config->role == NodeRole::kCoordinator) {
+    auto setup = SetUpCoordinator(*config, **db);
+    if (!setup) return Report(common, setup.error());
+    coordinator = *setup;
+  }
 
-  const auto& key = msg_key.public_key();
-  if (o.json) {
-    nlohmann::json out = {
-        {"node_id", config->node_id},
-        {"config", config_path.string()},
-        {"data_dir", config->data_dir.string()},
-        {"message_key",
-         {{"kid", crypto::KeyId(key)}, {"public_key", crypto::Base64Encode(key.bytes)}}},
-        {"log_key",
-         {{"kid", crypto::KeyId(log_key.public_key())},
-          {"public_key", crypto::Base64Encode(log_key.public_key().bytes)}}},
-        {"tls_spki_sha256", tls->spki_sha256_hex()},
-        {"admin_user", o.admin_user}};
-    if (!o.admin_password_stdin) out["admin_password"] = password;
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << "Node " << config->node_id << " (" << config->name << ") is set up.\n"
-            << "  config:      " << config_path.string() << "\n"
-            << "  data dir:    " << config->data_dir.string() << "\n"
-            << "  message key: " << crypto::KeyId(key) << "  " << crypto::Base64Encode(key.bytes)
-            << "\n"
-            << "  log key:     " << crypto::KeyId(log_key.public_key()) << "  "
-            << crypto::Base64Encode(log_key.public_key().bytes) << "\n"
-            << "  TLS SPKI:    " << tls->spki_sha256_hex() << "  (SHA-256; the directory pins it)\n"
-            << "  admin user:  " << o.admin_user << "\n";
-  if (!o.admin_password_stdin) {
-    std::cout << "  password:    " << password << "   (shown once; change it after signing in)\n";
-  }
-  std::cout << "Start it with:  simpuld --config " << config_path.string() << "\n";
+  PrintInitResult(o, *config,
+                  {config_path, msg_key.public_key(), log_key.public_key(), tls->spki_sha256_hex(),
+                   password, coordinator});
   return 0;
 }
 
@@ -169,6 +240,17 @@ void AddInitCommand(CLI::App& app, Command& command) {
   init->add_option("--utc-offset", options->utc_offset, "+07:00 (WIB), +08:00 (WITA), +09:00 (WIT)")
       ->capture_default_str();
   init->add_option("--listen", options->listen, "HTTP listen address")->capture_default_str();
+  init->add_option("--federation-listen", options->federation_listen,
+                   "Federation (mutual TLS) listen address, e.g. 0.0.0.0:9443; enables federation");
+  init->add_option("--federation-endpoint", options->federation_endpoint,
+                   "https URL peers reach the federation listener at (default: from the listener)");
+  init->add_option("--parent", options->parent, "Parent node id in the federation, e.g. prov:32");
+  init->add_option("--regions", options->regions,
+                   "Region codes this node handles, comma-separated (default: --region)")
+      ->delimiter(',');
+  init->add_option("--categories", options->categories,
+                   "Ministries and agencies: category codes handled, comma-separated")
+      ->delimiter(',');
   init->add_option("--config-out", options->config_path,
                    "Where to write the config (default: <data-dir>/simpul.toml)");
   init->add_option("--admin-user", options->admin_user, "First admin account")

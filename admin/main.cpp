@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   simpul::admin::AddInitCommand(app, command);
   simpul::admin::AddAccountCommands(app, common, command);
   simpul::admin::AddMaintenanceCommands(app, common, command);
+  simpul::admin::AddFederationCommands(app, common, command);
+  simpul::admin::AddDirectoryCommands(app, common, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -82,7 +82,9 @@ json KeyToJson(const NodeKey& key) {
           {"revoked_at", key.revoked_at}};
 }
 
-json NodeToJson(const NodeEntry& node) {
+}  // namespace
+
+json NodeEntryToJson(const NodeEntry& node) {
   json keys = json::array();
   for (const NodeKey& key : node.keys) keys.push_back(KeyToJson(key));
   return {{"id", node.id},
@@ -95,6 +97,8 @@ json NodeToJson(const NodeEntry& node) {
           {"tls_spki_sha256", node.tls_spki_sha256},
           {"keys", std::move(keys)}};
 }
+
+namespace {
 
 json PolicyToJson(const DirectoryPolicy& policy) {
   return {{"verify_working_days", policy.verify_working_days},
@@ -176,6 +180,33 @@ std::string_view Name(NodeClass node_class) { return NameIn(kClassNames, node_cl
 std::string_view Name(KeyStatus status) { return NameIn(kStatusNames, status); }
 std::string_view Name(KeyUse use) { return NameIn(kUseNames, use); }
 
+std::optional<NodeClass> NodeClassNamed(std::string_view name) {
+  for (const auto& entry : kClassNames) {
+    if (entry.name == name) return entry.value;
+  }
+  return std::nullopt;
+}
+
+std::optional<KeyUse> KeyUseNamed(std::string_view name) {
+  for (const auto& entry : kUseNames) {
+    if (entry.name == name) return entry.value;
+  }
+  return std::nullopt;
+}
+
+Result<NodeEntry> NodeEntryFromJson(const json& value, std::string_view path) {
+  // ReadNode reports into a parent reader; this one wraps no object of its own, so its Finish
+  // returns exactly the node's first error.
+  const json no_members = json::object();
+  ObjectReader sink(no_members, std::string(path));
+  NodeEntry node = ReadNode(value, std::string(path), sink);
+  if (Result<void> done = sink.Finish(); !done) return tl::unexpected(done.error());
+  if (Result<void> valid = ValidateNodeEntry(node, path); !valid) {
+    return tl::unexpected(valid.error());
+  }
+  return node;
+}
+
 json DirectoryDocumentToJson(const DirectoryDocument& doc) {
   json categories = json::array();
   for (const DirectoryCategory& c : doc.categories) {
@@ -183,7 +214,7 @@ json DirectoryDocumentToJson(const DirectoryDocument& doc) {
         {{"code", c.code}, {"parent", c.parent}, {"name_id", c.name_id}, {"name_en", c.name_en}});
   }
   json nodes = json::array();
-  for (const NodeEntry& node : doc.nodes) nodes.push_back(NodeToJson(node));
+  for (const NodeEntry& node : doc.nodes) nodes.push_back(NodeEntryToJson(node));
   return {{"version", doc.version},
           {"prev_hash", doc.prev_hash},
           {"issued_at", doc.issued_at},

@@ -11,6 +11,7 @@
 // thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ enum class KeyStatus { kNext, kActive, kRetired, kRevoked };
 std::string_view Name(NodeClass node_class);
 std::string_view Name(KeyStatus status);
 std::string_view Name(KeyUse use);
+
+// The enumerator with wire name `name`, or std::nullopt for an unknown name.
+std::optional<NodeClass> NodeClassNamed(std::string_view name);
+std::optional<KeyUse> KeyUseNamed(std::string_view name);
 
 // A directory is valid for 24 hours after it is issued unless it says otherwise.
 inline constexpr std::int64_t kDefaultDirectoryLifetimeMs = 24LL * 60 * 60 * 1000;
@@ -113,6 +118,19 @@ nlohmann::json DirectoryDocumentToJson(const DirectoryDocument& doc);
 // path of the offending field ("directory.nodes[2].keys[0].kid: ..."): a missing or unknown field,
 // a wrong type, an unknown enum name, or any rule of ValidateDirectoryDocument.
 Result<DirectoryDocument> DirectoryDocumentFromJson(const nlohmann::json& value);
+
+// The JSON form of one node entry, as it appears in "nodes". Does not validate.
+nlohmann::json NodeEntryToJson(const NodeEntry& node);
+
+// Parses the JSON form of one node entry and checks ValidateNodeEntry. Fails with
+// kInvalidArgument whose message starts with the field path under `path` ("node.keys[0].kid").
+Result<NodeEntry> NodeEntryFromJson(const nlohmann::json& value, std::string_view path = "node");
+
+// The rules of ValidateDirectoryDocument for one node entry that do not depend on the rest of the
+// directory: id form and class, name, https endpoint, SPKI hash, region codes (within the node's
+// own region for provinces, regencies and cities) and category code syntax, key statuses. Fails
+// with kInvalidArgument naming the field under `path`.
+Result<void> ValidateNodeEntry(const NodeEntry& node, std::string_view path);
 
 // Checks the rules a document must meet to be signed or accepted, failing with kInvalidArgument
 // naming the field path: version >= 1 and prev_hash "" exactly for version 1 (else 64 hex);

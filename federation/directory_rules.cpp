@@ -130,8 +130,9 @@ Result<void> CheckKey(const NodeKey& key, const std::string& path) {
   return {};
 }
 
+// Category codes must be in `category_codes`, or only well formed if it is nullptr.
 Result<void> CheckJurisdiction(const NodeEntry& node, const std::string& path,
-                               const std::set<std::string_view>& category_codes) {
+                               const std::set<std::string_view>* category_codes) {
   const std::string region_scope = node.id.substr(node.id.find(':') + 1);
   const bool regional = node.node_class == NodeClass::kProvince ||
                         node.node_class == NodeClass::kRegency ||
@@ -150,7 +151,8 @@ Result<void> CheckJurisdiction(const NodeEntry& node, const std::string& path,
   const auto& categories = node.jurisdiction.categories;
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const std::string element = ElementPath(path + ".jurisdiction.categories", i);
-    if (!category_codes.contains(categories[i])) {
+    if (category_codes == nullptr ? !internal::IsCategoryCode(categories[i])
+                                  : !category_codes->contains(categories[i])) {
       return FieldError(element, "unknown category " + internal::Printable(categories[i]));
     }
     if (std::count(categories.begin(), categories.end(), categories[i]) > 1) {
@@ -161,7 +163,7 @@ Result<void> CheckJurisdiction(const NodeEntry& node, const std::string& path,
 }
 
 Result<void> CheckNode(const NodeEntry& node, const std::string& path,
-                       const std::set<std::string_view>& category_codes) {
+                       const std::set<std::string_view>* category_codes) {
   if (!internal::IsNodeId(node.id)) {
     return FieldError(path + ".id",
                       "must look like prov:32, kab:32.04, kota:32.73, kl:kemenkes, "
@@ -226,6 +228,10 @@ Result<void> CheckNodeGraph(const std::vector<NodeEntry>& nodes) {
 
 }  // namespace
 
+Result<void> ValidateNodeEntry(const NodeEntry& node, std::string_view path) {
+  return CheckNode(node, std::string(path), nullptr);
+}
+
 Result<void> ValidateDirectoryDocument(const DirectoryDocument& doc) {
   if (Result<void> ok =
           FirstFailure({CheckHeader(doc), CheckPolicy(doc.policy), CheckHolidays(doc.holidays),
@@ -237,7 +243,7 @@ Result<void> ValidateDirectoryDocument(const DirectoryDocument& doc) {
   for (const DirectoryCategory& c : doc.categories) category_codes.insert(c.code);
   for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
     const std::string path = ElementPath(std::string(kRoot) + ".nodes", i);
-    if (Result<void> ok = CheckNode(doc.nodes[i], path, category_codes); !ok) return ok;
+    if (Result<void> ok = CheckNode(doc.nodes[i], path, &category_codes); !ok) return ok;
   }
   return CheckNodeGraph(doc.nodes);
 }

@@ -115,9 +115,12 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Create(NodeOptions options) {
   std::unique_ptr<NodeProcess> node(new NodeProcess(pattern, *bin_dir));
   // init reads no config; Ctl's "-c" points at the file init is about to write.
   node->config_path_ = node->dir_ / "data" / "simpul.toml";
-  auto init = node->Ctl({"init", "--data-dir", (node->dir_ / "data").string(), "--node-id",
-                         options.node_id, "--name", "Test", "--region", options.region, "--listen",
-                         "127.0.0.1:0", "--json"});
+  std::vector<std::string> args = {"init",      "--data-dir",    (node->dir_ / "data").string(),
+                                   "--node-id", options.node_id, "--name",
+                                   "Test",      "--region",      options.region,
+                                   "--listen",  "127.0.0.1:0",   "--json"};
+  args.insert(args.end(), options.init_args.begin(), options.init_args.end());
+  auto init = node->Ctl(args);
   if (!init) return tl::unexpected(init.error());
   auto out = nlohmann::json::parse(init->out, nullptr, /*allow_exceptions=*/false);
   if (init->exit_code != 0 || !out.is_object() || !out.contains("admin_password")) {

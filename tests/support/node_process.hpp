@@ -29,6 +29,8 @@ namespace simpul::testing {
 struct NodeOptions {
   std::string node_id = "kab:32.04";
   std::string region = "32.04";
+  // Arguments appended to `simpulctl init`, e.g. {"--class", "coordinator"}.
+  std::vector<std::string> init_args;
   // TOML appended to the generated config, e.g. "[limits]\nmax_connections = 64\n".
   std::string extra_config;
 };
