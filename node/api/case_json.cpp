@@ -246,6 +246,11 @@ json StaffCaseJson(const service::CaseView& v, domain::TimePoint now) {
   json allowed = json::array();
   for (auto a : v.allowed_actions) allowed.push_back(domain::Name(a));
   out["allowed_actions"] = std::move(allowed);
+  out["federation"] = v.link ? json{{"origin", v.link->origin},
+                                    {"upstream", v.link->upstream},
+                                    {"handler", v.link->handler},
+                                    {"handler_state", v.link->handler_state}}
+                             : json(nullptr);
   return out;
 }
 
@@ -278,6 +283,11 @@ json ReporterCaseJson(const service::CaseView& v, domain::TimePoint now) {
   out["commitment"] = crypto::HexEncode(r.commitment);
   out["attachments"] = std::move(attachments);
   out["events"] = std::move(events);
+  // Where the case is being handled when this node handed it on, and the state reported there.
+  if (v.link && !v.link->handler.empty()) {
+    out["handled_by"] = v.link->handler;
+    out["handler_state"] = v.link->handler_state;
+  }
   return out;
 }
 

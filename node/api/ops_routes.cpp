@@ -73,6 +73,7 @@ void AddOpsRoutes(http::Router& router, ApiContext& ctx) {
                 std::string out;
                 ctx.metrics.Render(out);
                 AppendStoreMetrics(out, ctx.db.writer_stats(), snap->by_state, snap->overdue);
+                if (ctx.extra_metrics) co_await ctx.extra_metrics(out);
                 co_return ApiResponse::Text(200, "text/plain; version=0.0.4; charset=utf-8",
                                             std::move(out));
               }});

@@ -34,6 +34,8 @@ struct ApiContext {
   NodeInfo info;
   std::function<bool()> ready;  // false while starting or shutting down
   std::size_t max_upload_bytes = 40 << 20;
+  // Appends further metric families (the federation's) to /metrics; may be empty.
+  std::function<boost::asio::awaitable<void>(std::string&)> extra_metrics;
 };
 
 void AddPublicRoutes(http::Router& router, ApiContext& ctx);

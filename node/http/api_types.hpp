@@ -25,6 +25,7 @@ struct ApiRequest {
   std::string body;
   std::string content_type;
   std::string bearer_token;
+  std::string if_none_match;  // the entity tag of If-None-Match, without quotes
   std::string request_id;
   std::string remote;  // peer address, for logs and rate limits
   // SHA-256 hex of the SPKI of the TLS client certificate that the listener's verifier accepted

@@ -79,6 +79,10 @@ ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remo
   req.request_id = ValidRequestId(rid) ? std::string(rid) : new_request_id();
   req.remote = remote;
   req.peer_spki = peer_spki;
+  auto inm = msg[bhttp::field::if_none_match];
+  if (inm.size() >= 2 && inm.front() == '"' && inm.back() == '"') {
+    req.if_none_match = std::string(inm.substr(1, inm.size() - 2));
+  }
   return req;
 }
 

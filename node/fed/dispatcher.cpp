@@ -1,0 +1,329 @@
+#include "node/fed/dispatcher.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+#include "federation/envelope_verify.hpp"
+#include "federation/peer_client.hpp"
+#include "node/fed/inbox.hpp"
+#include "node/log.hpp"
+#include "node/store/federation_store.hpp"
+
+namespace simpul::fed {
+
+namespace net = boost::asio;
+using nlohmann::json;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+namespace {
+
+enum class Attempt { kDelivered, kIdle, kFailed, kBlocked };
+
+double Jitter() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+constexpr std::chrono::seconds kBlockedRecheck{1};
+
+}  // namespace
+
+struct Dispatchers::Lane {
+  Lane(net::io_context& io, std::string d, const federation::DeliveryOptions& options)
+      : dest(std::move(d)), strand(net::make_strand(io)), timer(strand), policy(options) {}
+
+  const std::string dest;
+  net::strand<net::io_context::executor_type> strand;
+  net::steady_timer timer;
+  federation::DeliveryPolicy policy;  // touched only on the strand
+  std::unique_ptr<federation::PeerClient> client;
+  std::string client_endpoint, client_pin;
+  std::atomic<bool> woken{true};
+  std::atomic<bool> stopped{false};
+  bool blocked = false;  // the last attempt could not start (no usable directory or entry)
+
+  mutable std::mutex mu;  // guards the status below, read by Status()
+  std::string last_error;
+  std::optional<std::int64_t> last_delivery_at;
+  std::uint64_t batches_sent = 0;
+  federation::BreakerState breaker = federation::BreakerState::kClosed;
+  int failures = 0;
+
+  void Record(std::string error) {
+    std::lock_guard lock(mu);
+    last_error = std::move(error);
+    breaker = policy.state();
+    failures = policy.consecutive_failures();
+  }
+};
+
+Dispatchers::Dispatchers(net::io_context& io, FederationState& state, store::Database& db,
+                         const crypto::TlsIdentity& identity, DispatchOptions options,
+                         service::Clock clock)
+    : io_(io),
+      state_(state),
+      db_(db),
+      identity_(identity),
+      options_(options),
+      clock_(std::move(clock)) {}
+
+Dispatchers::~Dispatchers() { Stop(); }
+
+Result<void> Dispatchers::Start() {
+  auto backlog = db_.ReadSync<std::vector<store::OutboxBacklog>>(
+      [](store::Connection& c) { return store::FederationStore::Backlog(c); });
+  if (!backlog) return tl::unexpected(backlog.error());
+  for (const auto& b : *backlog) {
+    if (b.pending > 0) Wake(b.dest);
+  }
+  return {};
+}
+
+void Dispatchers::Wake(const std::string& dest) {
+  std::shared_ptr<Lane> lane;
+  bool fresh = false;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    auto& slot = lanes_[dest];
+    if (!slot) {
+      slot = std::make_shared<Lane>(io_, dest, options_.delivery);
+      fresh = true;
+    }
+    lane = slot;
+  }
+  if (fresh) {
+    net::co_spawn(lane->strand, Run(lane), net::detached);
+    return;
+  }
+  lane->woken = true;
+  net::post(lane->strand, [lane] { lane->timer.cancel(); });
+}
+
+void Dispatchers::Stop() {
+  std::map<std::string, std::shared_ptr<Lane>> lanes;
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    lanes = lanes_;
+  }
+  for (auto& [dest, lane] : lanes) {
+    lane->stopped = true;
+    net::post(lane->strand, [lane] {
+      lane->timer.cancel();
+      if (lane->client) lane->client->Close();
+    });
+  }
+}
+
+net::awaitable<void> Dispatchers::Sleep(Lane& lane, SteadyTime until) {
+  if (lane.woken.exchange(false) || lane.stopped) co_return;
+  lane.timer.expires_at(until);
+  auto [ec] = co_await lane.timer.async_wait(net::as_tuple(net::use_awaitable));
+  (void)ec;  // cancelled by Wake or Stop: either way, look again
+}
+
+net::awaitable<void> Dispatchers::Run(std::shared_ptr<Lane> lane) {
+  while (!lane->stopped) {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    if (!lane->policy.MayAttempt(now)) {
+      co_await Sleep(*lane, lane->policy.next_attempt_at());
+      continue;
+    }
+    lane->woken = false;
+    const bool delivered = co_await DeliverOnce(*lane);
+    if (delivered) continue;  // there may be more: keep going while the peer keeps up
+    SteadyTime until =
+        now + (lane->blocked ? std::chrono::milliseconds(kBlockedRecheck) : options_.idle_recheck);
+    if (lane->policy.consecutive_failures() > 0) until = lane->policy.next_attempt_at();
+    co_await Sleep(*lane, until);
+  }
+}
+
+// One batch: read, send, verify receipts, mark delivered. Returns true if anything was delivered.
+net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
+  const std::int64_t now_ms = clock_().time_since_epoch().count();
+  auto directory = state_.directory();
+  const auto blocked = [&](std::string why) {
+    lane.Record(std::move(why));
+    lane.blocked = true;
+  };
+  lane.blocked = false;
+  if (directory == nullptr || directory->Expired(now_ms)) {
+    blocked("federation stopped: the directory is missing or expired (outbound work is queued)");
+    co_return false;
+  }
+  const federation::NodeEntry* node = directory->Find(lane.dest);
+  if (node == nullptr) {
+    blocked(lane.dest + " is not in the directory; its envelopes wait");
+    co_return false;
+  }
+  const int max_batch = static_cast<int>(directory->document().policy.max_batch);
+  const std::string dest = lane.dest;
+  auto rows =
+      co_await db_.Read<std::vector<store::OutboxRow>>([&dest, max_batch](store::Connection& c) {
+        return store::FederationStore::PendingOutbox(c, dest, max_batch);
+      });
+  if (!rows) {
+    lane.Record("reading the outbox: " + rows.error().message);
+    co_return false;
+  }
+  if (rows->empty()) co_return false;
+
+  if (!lane.client || lane.client_endpoint != node->endpoint) {
+    auto client = federation::PeerClient::Create(lane.strand, identity_, node->endpoint,
+                                                 node->tls_spki_sha256);
+    if (!client) {
+      lane.policy.OnFailure(std::chrono::steady_clock::now(), std::nullopt, Jitter());
+      lane.Record(client.error().message);
+      co_return false;
+    }
+    lane.client = std::move(*client);
+    lane.client_endpoint = node->endpoint;
+    lane.client_pin = node->tls_spki_sha256;
+  } else if (lane.client_pin != node->tls_spki_sha256) {
+    lane.client->SetPin(node->tls_spki_sha256);
+    lane.client_pin = node->tls_spki_sha256;
+  }
+  std::string body;
+  for (const auto& row : *rows) {
+    body += row.envelope;
+    body += '\n';
+  }
+  std::string target = "/federation/v1/inbox";
+  std::string content_type = "application/x-ndjson";
+  auto response = co_await lane.client->Request(federation::PeerMethod::kPost, std::move(target),
+                                                std::move(body), std::move(content_type),
+                                                options_.request_timeout);
+  const auto fail = [&](std::string why, std::optional<std::chrono::milliseconds> retry_after) {
+    lane.policy.OnFailure(std::chrono::steady_clock::now(), retry_after, Jitter());
+    LogEvent(spdlog::level::warn, "delivery_failed",
+             {{"dest", lane.dest},
+              {"error", why},
+              {"failures", lane.policy.consecutive_failures()},
+              {"breaker", federation::Name(lane.policy.state())}});
+    lane.Record(std::move(why));
+  };
+  if (!response) {
+    fail(response.error().message, std::nullopt);
+    co_return false;
+  }
+  if (response->status != 200) {
+    std::optional<std::chrono::milliseconds> retry_after;
+    if (response->retry_after) retry_after = *response->retry_after;
+    fail("HTTP " + std::to_string(response->status) + " from " + lane.dest + ": " +
+             response->body.substr(0, 300),
+         retry_after);
+    co_return false;
+  }
+
+  // Match outcomes to rows; a row counts as delivered only with a receipt that verifies.
+  std::map<std::string, InboxOutcome> outcomes;
+  std::string_view rest = response->body;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    auto line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (line.empty()) continue;
+    if (auto o = OutcomeFromJsonLine(line)) outcomes[o->msg_id] = std::move(*o);
+  }
+  const federation::VerifyContext ctx{
+      .keys = *directory,
+      .self_id = state_.self_id(),
+      .tls_peer_id = lane.dest,
+      .now = federation::EnvelopeTime(std::chrono::milliseconds(now_ms)),
+      .max_clock_skew =
+          std::chrono::milliseconds(directory->document().policy.allowed_clock_skew_ms)};
+  std::vector<std::pair<std::int64_t, std::string>> delivered;
+  std::string first_error;
+  for (const auto& row : *rows) {
+    auto it = outcomes.find(row.msg_id);
+    std::string problem;
+    if (it == outcomes.end()) {
+      problem = "no outcome for " + row.msg_id;
+    } else if (it->second.receipt.empty()) {
+      problem = it->second.error ? it->second.error->message : "no receipt";
+    } else if (auto receipt = federation::VerifyEnvelope(it->second.receipt, ctx); !receipt) {
+      problem = "receipt does not verify: " + receipt.error().message;
+    } else {
+      auto rb = json::parse(receipt->body.value_or("{}"), nullptr, false);
+      if (receipt->type != federation::MessageType::kReceipt || !rb.is_object() ||
+          rb.value("for_msg_id", "") != row.msg_id || rb.value("for_hash", "") != row.hash) {
+        problem = "receipt does not name this envelope";
+      } else {
+        if (it->second.status == "dead") {
+          LogEvent(spdlog::level::err, "envelope_dead_at_peer",
+                   {{"dest", lane.dest},
+                    {"msg_id", row.msg_id},
+                    {"seq", row.seq},
+                    {"error", it->second.error ? it->second.error->message : ""}});
+        }
+        delivered.emplace_back(row.seq, it->second.receipt);
+        continue;
+      }
+    }
+    if (first_error.empty()) first_error = "seq " + std::to_string(row.seq) + ": " + problem;
+  }
+  if (!delivered.empty()) {
+    const std::int64_t at = clock_().time_since_epoch().count();
+    auto marked =
+        co_await db_.Write<int>([&dest, &delivered, at](store::Connection& c) -> Result<int> {
+          for (const auto& [seq, receipt] : delivered) {
+            if (auto r = store::FederationStore::MarkDelivered(c, dest, seq, receipt, at); !r) {
+              return tl::unexpected(r.error());
+            }
+          }
+          return 0;
+        });
+    if (!marked) {
+      fail("recording receipts: " + marked.error().message, std::nullopt);
+      co_return false;
+    }
+    std::lock_guard lock(lane.mu);
+    lane.last_delivery_at = at;
+    ++lane.batches_sent;
+  }
+  if (!first_error.empty()) {
+    fail(first_error, std::nullopt);
+  } else {
+    lane.policy.OnSuccess();
+    lane.Record("");
+  }
+  co_return !delivered.empty() && first_error.empty();
+}
+
+net::awaitable<Result<std::vector<PeerStatus>>> Dispatchers::Status() {
+  auto backlog = co_await db_.Read<std::vector<store::OutboxBacklog>>(
+      [](store::Connection& c) { return store::FederationStore::Backlog(c); });
+  if (!backlog) co_return tl::unexpected(backlog.error());
+  std::vector<PeerStatus> out;
+  std::lock_guard lock(mu_);
+  for (const auto& b : *backlog) {
+    PeerStatus s;
+    s.dest = b.dest;
+    s.pending = b.pending;
+    s.oldest_pending_at = b.oldest_pending_at;
+    s.delivered = b.delivered;
+    if (auto it = lanes_.find(b.dest); it != lanes_.end()) {
+      const Lane& lane = *it->second;
+      std::lock_guard lane_lock(lane.mu);
+      s.breaker = std::string(federation::Name(lane.breaker));
+      s.consecutive_failures = lane.failures;
+      s.last_error = lane.last_error;
+      s.last_delivery_at = lane.last_delivery_at;
+      s.batches_sent = lane.batches_sent;
+    }
+    out.push_back(std::move(s));
+  }
+  co_return out;
+}
+
+}  // namespace simpul::fed

@@ -1,0 +1,150 @@
+#pragma once
+// A small federation of real processes on loopback with real mutual TLS: a coordinator and
+// member nodes, each initialised, enrolled, registered, given the trust anchor and started, the
+// way an operator would with simpulctl. Ports are fixed before init because the directory
+// publishes each node's endpoint.
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/node_api.hpp"
+#include "tests/support/node_process.hpp"
+
+namespace simpul::testing {
+
+// A loopback port nothing listens on right now (the kernel's choice; a tiny reuse race remains).
+inline std::uint16_t FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct MemberSpec {
+  std::string id;
+  std::string region;                  // "" for ministries
+  std::vector<std::string> init_args;  // --class, --parent, --regions, --categories ...
+};
+
+class Federation {
+ public:
+  // Creates (not starts) the coordinator and `members`, registers every member and installs the
+  // trust anchor everywhere. Fails the test on any step.
+  void Build(const std::vector<MemberSpec>& members) {
+    auto coord = Make("coord:panrb", "", {"--class", "coordinator"});
+    ASSERT_TRUE(coord);
+    coordinator_ = std::move(coord);
+    for (const auto& m : members) {
+      auto node = Make(m.id, m.region, m.init_args);
+      ASSERT_TRUE(node);
+      const std::string request = (node->dir() / "enroll.json").string();
+      Expect(*node, {"enroll", "--out", request});
+      Expect(*coordinator_, {"directory", "add", request});
+      nodes_[m.id] = std::move(node);
+    }
+    const std::string anchor = (coordinator_->dir() / "anchor.json").string();
+    Expect(*coordinator_, {"directory", "anchor", "--out", anchor});
+    for (auto& [id, node] : nodes_) Expect(*node, {"trust", "install", anchor});
+  }
+
+  void StartAll() {
+    auto started = coordinator_->Start();
+    ASSERT_TRUE(started) << started.error().message;
+    for (auto& [id, node] : nodes_) {
+      auto r = node->Start();
+      ASSERT_TRUE(r) << id << ": " << r.error().message;
+    }
+    for (auto& [id, node] : nodes_) WaitForDirectory(id);
+  }
+
+  NodeProcess& coordinator() { return *coordinator_; }
+  NodeProcess& node(const std::string& id) { return *nodes_.at(id); }
+
+  // Signs in as the node's admin (cached).
+  std::string Token(const std::string& id) {
+    auto& token = tokens_[id];
+    if (token.empty()) token = NodeApi(node(id).port()).Login("admin", node(id).admin_password());
+    return token;
+  }
+
+  // Waits until the node holds a current directory that lists every member.
+  void WaitForDirectory(const std::string& id,
+                        std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      NodeApi api(node(id).port());
+      ApiReply r = api.Get("/api/v1/federation/peers", Token(id));
+      last = r.body;
+      if (r.status == 200 && r.json["directory"].is_object() &&
+          !r.json["directory"].value("expired", true)) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << id << " never got a directory: " << last << "\n" << node(id).LogTail();
+  }
+
+  // Polls `probe` every 50 ms until it returns true or `timeout` passes.
+  template <class Probe>
+  static bool Eventually(Probe probe, std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (probe()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return probe();
+  }
+
+ private:
+  static std::unique_ptr<NodeProcess> Make(const std::string& id, const std::string& region,
+                                           std::vector<std::string> args) {
+    const std::uint16_t port = FreeLoopbackPort();
+    args.push_back("--federation-listen");
+    args.push_back("127.0.0.1:" + std::to_string(port));
+    auto node = NodeProcess::Create({id, region, args, ""});
+    EXPECT_TRUE(node) << id << ": " << node.error().message;
+    if (!node) return nullptr;
+    // Poll the directory every second instead of every minute.
+    std::ifstream in((*node)->config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const std::string key = "poll_interval_s = ";
+    if (auto at = config.find(key); at != std::string::npos) {
+      config.replace(at, config.find('\n', at) - at, key + "1");
+    }
+    std::ofstream((*node)->config_path(), std::ios::trunc) << config;
+    return std::move(*node);
+  }
+
+  static void Expect(const NodeProcess& process, const std::vector<std::string>& args) {
+    auto run = process.Ctl(args);
+    ASSERT_TRUE(run) << run.error().message;
+    ASSERT_EQ(run->exit_code, 0) << args[0] << ": " << run->out;
+  }
+
+  std::unique_ptr<NodeProcess> coordinator_;
+  std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
+  std::map<std::string, std::string> tokens_;
+};
+
+}  // namespace simpul::testing
