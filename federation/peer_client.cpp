@@ -174,7 +174,7 @@ struct PeerClient::Impl {
   beast::flat_buffer buffer;
   std::uint64_t stream_pin_generation = 0;  // pin_generation when `stream` was opened
   bool busy = false;
-  std::string if_none_match;  // entity tag sent with GET requests (conditional fetch)
+  std::string if_none_match;  // entity tag sent with GET requests; guarded by pin->mu
 
   net::awaitable<Result<PeerResponse>> Exchange(bhttp::verb verb, std::string target,
                                                 std::string body, std::string content_type,
@@ -243,9 +243,8 @@ void PeerClient::Close() {
 const std::string& PeerClient::url() const { return impl_->endpoint.url; }
 
 void PeerClient::SetIfNoneMatch(std::string etag) {
-  net::post(impl_->executor, [impl = impl_, etag = std::move(etag)]() mutable {
-    impl->if_none_match = std::move(etag);
-  });
+  std::lock_guard lock(impl_->pin->mu);
+  impl_->if_none_match = std::move(etag);
 }
 
 net::awaitable<Result<PeerResponse>> PeerClient::Request(PeerMethod method, std::string target,
@@ -288,8 +287,13 @@ net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(bhttp::verb verb
   request.set(bhttp::field::host, endpoint.host_header);
   request.set(bhttp::field::user_agent, "simpul");
   if (!content_type.empty()) request.set(bhttp::field::content_type, content_type);
-  if (verb == bhttp::verb::get && !if_none_match.empty()) {
-    request.set(bhttp::field::if_none_match, "\"" + if_none_match + "\"");
+  std::string entity_tag;
+  {
+    std::lock_guard lock(pin->mu);
+    entity_tag = if_none_match;
+  }
+  if (verb == bhttp::verb::get && !entity_tag.empty()) {
+    request.set(bhttp::field::if_none_match, "\"" + entity_tag + "\"");
   }
   request.body() = std::move(body);
   request.keep_alive(true);

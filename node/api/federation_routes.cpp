@@ -91,7 +91,8 @@ void AddFederationPeerRoutes(http::Router& router, FederationApi& fed) {
               kMaxInboxBody});
   router.Add({Method::kGet, "/federation/v1/directory", Access::Peer(), "fed_directory",
               [&fed](ApiRequest& req) -> Reply {
-                co_return co_await ServeDirectory(fed, req, std::nullopt);
+                std::optional<std::int64_t> latest;
+                co_return co_await ServeDirectory(fed, req, latest);
               }});
   router.Add({Method::kGet, "/federation/v1/directory/versions/{version}", Access::Peer(),
               "fed_directory_version", [&fed](ApiRequest& req) -> Reply {

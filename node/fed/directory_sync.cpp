@@ -176,11 +176,13 @@ net::awaitable<Result<bool>> DirectorySync::Impl::Fetch() {
     co_return Fail(ErrorCode::kUnavailable,
                    "no trust anchor installed: run `simpulctl trust install <anchor.json>`");
   }
-  auto bytes = co_await Get("", true);
+  std::string latest_target;  // named: GCC 12 mishandles temporaries passed to coroutines
+  auto bytes = co_await Get(std::move(latest_target), true);
   if (!bytes) co_return tl::unexpected(bytes.error());
   if (bytes->empty()) co_return false;  // 304: unchanged
   const auto& anchor = *state.anchor();
   auto current = state.directory();
+  if (current && *bytes == current->signed_bytes()) co_return false;  // unchanged, sent in full
   const std::int64_t now = NowMs();
   std::optional<const federation::Directory*> cur;
   if (current) cur = current.get();
@@ -191,7 +193,8 @@ net::awaitable<Result<bool>> DirectorySync::Impl::Fetch() {
     if (!latest) co_return tl::unexpected(latest.error());
     std::vector<std::string> chain;
     for (auto v = current->version() + 1; v < latest->version(); ++v) {
-      auto one = co_await Get("/versions/" + std::to_string(v), false);
+      std::string version_target = "/versions/" + std::to_string(v);
+      auto one = co_await Get(std::move(version_target), false);
       if (!one) co_return tl::unexpected(one.error());
       chain.push_back(std::move(*one));
     }
@@ -236,7 +239,13 @@ net::awaitable<Result<bool>> DirectorySync::Impl::Coordinate() {
 
 net::awaitable<Result<bool>> DirectorySync::RunOnce() {
   auto impl = impl_;
-  auto changed = impl->coordinator() ? co_await impl->Coordinate() : co_await impl->Fetch();
+  // Not a conditional expression: GCC 12 miscompiles co_await inside one.
+  Result<bool> changed = false;
+  if (impl->coordinator()) {
+    changed = co_await impl->Coordinate();
+  } else {
+    changed = co_await impl->Fetch();
+  }
   impl->Count(changed.has_value(), changed.value_or(false),
               changed ? std::string() : changed.error().message);
   if (changed && *changed && on_accepted_) on_accepted_();

@@ -123,14 +123,15 @@ class Federation {
     auto node = NodeProcess::Create({id, region, args, ""});
     EXPECT_TRUE(node) << id << ": " << node.error().message;
     if (!node) return nullptr;
-    // Poll the directory every second instead of every minute.
+    // Poll the directory every second instead of every minute; retry a peer after 0.1-1 s.
     std::ifstream in((*node)->config_path());
     std::stringstream text;
     text << in.rdbuf();
     std::string config = text.str();
     const std::string key = "poll_interval_s = ";
     if (auto at = config.find(key); at != std::string::npos) {
-      config.replace(at, config.find('\n', at) - at, key + "1");
+      config.replace(at, config.find('\n', at) - at,
+                     key + "1\nretry_base_ms = 100\nretry_cap_ms = 1000");
     }
     std::ofstream((*node)->config_path(), std::ios::trunc) << config;
     return std::move(*node);
