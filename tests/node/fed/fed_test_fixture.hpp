@@ -126,14 +126,18 @@ class FedTest : public ::testing::Test {
     doc.expires_at = NowMs() + 23 * federation::testing::kHour;
     return doc;
   }
-  // The message key entry of node `id` in `doc`.
-  static federation::NodeKey& MessageKeyOf(federation::DirectoryDocument& doc,
-                                           std::string_view id) {
+  // The entry of node `id` in `doc`.
+  static federation::NodeEntry& NodeOf(federation::DirectoryDocument& doc, std::string_view id) {
     for (auto& node : doc.nodes) {
-      if (node.id == id) return node.keys.at(0);
+      if (node.id == id) return node;
     }
     ADD_FAILURE() << id << " is not in the directory";
-    return doc.nodes.at(0).keys.at(0);
+    return doc.nodes.at(0);
+  }
+  // The first message key of node `id` in `doc` (made from its seed above).
+  static federation::NodeKey& MessageKeyOf(federation::DirectoryDocument& doc,
+                                           std::string_view id) {
+    return NodeOf(doc, id).keys.at(0);
   }
   // Signs `doc` with the coordinator key and puts it in force.
   void UseDirectory(const federation::DirectoryDocument& doc) {
@@ -251,9 +255,20 @@ class FedTest : public ::testing::Test {
     return Read<std::vector<store::OutboxRow>>(
         [&](store::Connection& c) { return store::FederationStore::PendingOutbox(c, dest, 100); });
   }
-  std::int64_t Evidence() {
-    return Read<std::int64_t>(
-        [](store::Connection& c) { return store::FederationStore::CountEvidence(c); });
+  // The last equivocation evidence recorded.
+  struct EvidenceRow {
+    std::string sender, kind, msg_id, first, second;
+  };
+  EvidenceRow LastEvidence() {
+    return Read<EvidenceRow>([](store::Connection& c) -> Result<EvidenceRow> {
+      auto s = c.Prepare(
+          "SELECT sender, kind, msg_id, first, second FROM fed_evidence ORDER BY id DESC LIMIT 1");
+      if (!s) return tl::unexpected(s.error());
+      auto row = s->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return EvidenceRow{};
+      return EvidenceRow{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4)};
+    });
   }
 
   simpul::testing::TempDir dir_;

@@ -115,6 +115,12 @@ TEST_F(InboxTest, SameMsgIdWithOtherContentIsEquivocation) {
   EXPECT_EQ(after.evidence, before.evidence + 1);
   after.evidence = before.evidence;
   EXPECT_EQ(after, before);
+  const auto evidence = LastEvidence();
+  EXPECT_EQ(evidence.kind, "msg_id_reused");
+  EXPECT_EQ(evidence.sender, kRegency);
+  EXPECT_EQ(evidence.msg_id, draft.msg_id);
+  EXPECT_EQ(evidence.first, original);
+  EXPECT_EQ(evidence.second, rewritten);
   EXPECT_EQ(FindCase("KAB3204-000042")->title, "Jalan berlubang di Desa Sukamaju");
   EXPECT_EQ(inbox_->counters().equivocations, counters.equivocations + 1);
 }
@@ -136,6 +142,10 @@ TEST_F(InboxTest, AnotherEnvelopeAtAUsedSeqIsEquivocation) {
   EXPECT_EQ(after.evidence, before.evidence + 1);
   after.evidence = before.evidence;
   EXPECT_EQ(after, before);
+  const auto evidence = LastEvidence();
+  EXPECT_EQ(evidence.kind, "seq_reused");
+  EXPECT_EQ(evidence.first, regency_.sealed[0]);
+  EXPECT_EQ(evidence.second, other);
   EXPECT_FALSE(FindCase("KAB3204-000043").has_value());
 }
 
@@ -360,6 +370,54 @@ TEST_F(InboxTest, GapIsHeldUntilTheMissingEnvelopeArrives) {
   EXPECT_EQ(counters.applied, 2u);  // seq 1 and the held seq 2 that followed it
 }
 
+// A held envelope whose key is revoked (back to before it was signed) while it waits can never
+// apply. Filling the gap must still apply the envelope that fills it, and the held one must be
+// skipped like any other dead envelope, not block the sender's stream for good.
+TEST_F(InboxTest, HeldEnvelopeWhoseKeyWasRevokedWhileHeldIsSkipped) {
+  auto doc = Document();
+  const auto rotated_key = federation::testing::KeyFromByte(35);
+  NodeOf(doc, kRegency)
+      .keys.push_back(federation::testing::MakeKey(rotated_key, federation::KeyUse::kMessage));
+  UseDirectory(doc);
+  const auto forward = Seal(NextDraft(regency_, MessageType::kCaseForward, "KAB3204-000042",
+                                      ForwardBody("KAB3204-000042", kRegency)),
+                            rotated_key);
+  regency_.sealed.push_back(forward);
+  const auto reply = Next(regency_, MessageType::kCaseReply, "KAB3204-000042",
+                          R"({"message":"Lubangnya makin besar."})");  // the first key
+  ASSERT_EQ(ReceiveOne(regency_.from, reply).status, "held");
+  auto& compromised = MessageKeyOf(doc, kRegency);
+  compromised.status = federation::KeyStatus::kRevoked;
+  compromised.revoked_at = NowMs() - 1000;
+  UseDirectory(doc);
+  now_ += std::chrono::minutes(1);
+
+  auto outcomes = Receive(regency_.from, {forward});
+
+  ASSERT_TRUE(outcomes.has_value()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 1u);
+  EXPECT_EQ((*outcomes)[0].status, "applied");
+  EXPECT_TRUE(FindCase("KAB3204-000042").has_value());
+  EXPECT_EQ(InboxAt(regency_, 1)->state, store::InboxState::kApplied);
+  EXPECT_EQ(InboxAt(regency_, 2)->state, store::InboxState::kDead);
+  EXPECT_EQ(EventsOf(FindCase("KAB3204-000042")->id).size(), 1u);  // the reply was not applied
+  EXPECT_EQ(HeadOf(regency_).last_seq, 2);
+  EXPECT_EQ(HeadOf(regency_).last_hash, Hash(reply));
+  const auto skips = OutboxTo(kRegency);
+  ASSERT_EQ(skips.size(), 1u);
+  EXPECT_EQ(skips[0].type, "stream.skip");
+  EXPECT_EQ(json::parse(skips[0].envelope).at("body").at("skipped_seq"), 2);
+  EXPECT_EQ(inbox_->counters().dead, 1u);
+
+  // The stream goes on.
+  const auto next = Seal(NextDraft(regency_, MessageType::kCaseReply, "KAB3204-000042",
+                                   R"({"message":"Mohon segera."})"),
+                         rotated_key);
+  regency_.sealed.push_back(next);
+  EXPECT_EQ(ReceiveOne(regency_.from, next).status, "applied");
+  EXPECT_EQ(HeadOf(regency_).last_seq, 3);
+}
+
 TEST_F(InboxTest, PrevNotChainingToTheLastAppliedIsEquivocation) {
   ASSERT_NO_FATAL_FAILURE(ForwardFromRegency("KAB3204-000042"));
   const auto before = Take();
@@ -378,6 +436,10 @@ TEST_F(InboxTest, PrevNotChainingToTheLastAppliedIsEquivocation) {
   EXPECT_EQ(after.evidence, before.evidence + 1);
   after.evidence = before.evidence;
   EXPECT_EQ(after, before);
+  const auto evidence = LastEvidence();
+  EXPECT_EQ(evidence.kind, "forked_prev");
+  EXPECT_EQ(evidence.first, Hash(regency_.sealed[0]));
+  EXPECT_EQ(evidence.second, forked);
   EXPECT_FALSE(FindCase("KAB3204-000043").has_value());
 }
 
