@@ -111,6 +111,13 @@ boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Inbox::Receive(std::st
   const auto ctx = ContextFor(*batch->directory, state_.self_id(), batch->peer, batch->now_ms);
   for (auto line : lines) {
     auto env = federation::VerifyEnvelope(line, ctx);
+    // One stream per sender and receiver: ordering and seq equivocation are judged within it, so
+    // a sender must not open others.
+    if (env && env->stream != StreamName(env->from, state_.self_id())) {
+      env = Fail(
+          ErrorCode::kInvalidArgument,
+          "stream: must be " + StreamName(env->from, state_.self_id()) + ", not " + env->stream);
+    }
     InboxOutcome outcome;
     if (env) {
       outcome.msg_id = env->msg_id;

@@ -149,6 +149,25 @@ TEST_F(InboxTest, AnotherEnvelopeAtAUsedSeqIsEquivocation) {
   EXPECT_FALSE(FindCase("KAB3204-000043").has_value());
 }
 
+// Seq order and seq reuse are judged per stream, so a sender may not open a second stream to
+// replay or reorder what it sent on its own.
+TEST_F(InboxTest, RejectsStreamOtherThanTheSendersToThisNode) {
+  ASSERT_NO_FATAL_FAILURE(ForwardFromRegency("KAB3204-000042"));
+  const auto before = Take();
+  const auto counters = inbox_->counters();
+
+  auto draft = NextDraft(regency_, MessageType::kCaseForward, "KAB3204-000043",
+                         ForwardBody("KAB3204-000043", kRegency));
+  draft.stream = "kab:32.04>prov:32/2";
+  draft.seq = 1;
+  draft.prev = "";
+  const auto outcome = ReceiveOne(regency_.from, Seal(draft, regency_.key));
+
+  ExpectRejected(outcome, ErrorCode::kInvalidArgument, before, counters);
+  EXPECT_NE(outcome.error->message.find("stream"), std::string::npos);
+  EXPECT_FALSE(FindCase("KAB3204-000043").has_value());
+}
+
 TEST_F(InboxTest, RejectsForgedSignature) {
   auto envelope = json::parse(NextForward(regency_, "KAB3204-000042"));
   std::string sig = envelope.at("sig");
