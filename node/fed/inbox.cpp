@@ -62,6 +62,22 @@ std::string MsgIdOf(std::string_view line) {
   return "";
 }
 
+// What the inbox kept of a held envelope that no longer verifies: enough to skip it in its stream.
+VerifiedEnvelope StoredEnvelope(const InboxRow& row) {
+  VerifiedEnvelope env;
+  env.type = federation::ParseMessageType(row.type).value_or(env.type);
+  env.msg_id = row.msg_id;
+  env.from = row.sender;
+  env.stream = row.stream;
+  env.seq = row.seq;
+  const auto j = json::parse(row.envelope, nullptr, false);
+  if (j.is_object() && j.contains("prev") && j["prev"].is_string()) env.prev = j["prev"];
+  env.case_id = row.case_ref;
+  env.bytes = row.envelope;
+  env.hash = row.hash;
+  return env;
+}
+
 }  // namespace
 
 Inbox::Inbox(FederationState& state, store::Database& db, Outbox& outbox, EnvelopeApplier& applier,
@@ -95,6 +111,13 @@ boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Inbox::Receive(std::st
   const auto ctx = ContextFor(*batch->directory, state_.self_id(), batch->peer, batch->now_ms);
   for (auto line : lines) {
     auto env = federation::VerifyEnvelope(line, ctx);
+    // One stream per sender and receiver: ordering and seq equivocation are judged within it, so
+    // a sender must not open others.
+    if (env && env->stream != StreamName(env->from, state_.self_id())) {
+      env = Fail(
+          ErrorCode::kInvalidArgument,
+          "stream: must be " + StreamName(env->from, state_.self_id()) + ", not " + env->stream);
+    }
     InboxOutcome outcome;
     if (env) {
       outcome.msg_id = env->msg_id;
@@ -231,8 +254,10 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
   const VerifiedEnvelope* env = &first;
   InboxOutcome* out = &outcome;
   InboxOutcome unused;
+  std::optional<Error> unverifiable;  // why the held envelope `env` no longer verifies
   for (;;) {
-    auto applied = store::WithSavepoint(c, [&] { return applier_.Apply(c, *env); });
+    auto applied = unverifiable ? Result<void>(tl::unexpected(*unverifiable))
+                                : store::WithSavepoint(c, [&] { return applier_.Apply(c, *env); });
     if (!applied && IsTransient(applied.error().code)) return applied;
     if (applied) {
       if (auto r = FederationStore::SetInboxState(c, row.id, InboxState::kApplied, ""); !r)
@@ -266,11 +291,21 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
     if (!*next || (*next)->state != InboxState::kHeld) return {};
     const auto ctx = ContextFor(*batch.directory, state_.self_id(), (*next)->sender, batch.now_ms);
     auto reverified = federation::VerifyEnvelope((*next)->envelope, ctx);
-    if (!reverified)
-      return Fail(ErrorCode::kInternal,
-                  "held envelope no longer verifies: " + reverified.error().message);
-    if (reverified->prev != env->hash) return {};  // a fork: left held as evidence
-    held = std::move(*reverified);
+    std::optional<Error> why_not;
+    VerifiedEnvelope following;
+    if (reverified) {
+      following = std::move(*reverified);
+    } else {
+      // Its key was revoked, or left the directory, while it waited: it can never apply. It is
+      // skipped as dead; failing the batch instead would refuse the envelope that fills the gap
+      // on every retry and block the stream for good.
+      following = StoredEnvelope(**next);
+      why_not = Error{reverified.error().code,
+                      "held envelope no longer verifies: " + reverified.error().message};
+    }
+    if (following.prev != env->hash) return {};  // a fork: left held as evidence
+    held = std::move(following);
+    unverifiable = std::move(why_not);
     env = &*held;
     row = std::move(**next);
     out = &unused;  // the held envelope's outcome was reported when it arrived
