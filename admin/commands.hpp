@@ -25,6 +25,7 @@ using Command = std::function<int()>;
 void AddInitCommand(CLI::App& app, Command& command);
 void AddAccountCommands(CLI::App& app, CommonOptions& common, Command& command);
 void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command);
+void AddPeersCommand(CLI::App& app, CommonOptions& common, Command& command);
 // enroll, keys rotate, trust install. Call after AddMaintenanceCommands (it adds `keys`).
 void AddFederationCommands(CLI::App& app, CommonOptions& common, Command& command);
 // directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator).

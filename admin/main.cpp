@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   simpul::admin::AddInitCommand(app, command);
   simpul::admin::AddAccountCommands(app, common, command);
   simpul::admin::AddMaintenanceCommands(app, common, command);
+  simpul::admin::AddPeersCommand(app, common, command);
   simpul::admin::AddFederationCommands(app, common, command);
   simpul::admin::AddDirectoryCommands(app, common, command);
   try {

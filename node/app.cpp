@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -71,6 +72,7 @@ struct NodeApp::Parts {
   std::unique_ptr<http::Router> fed_router;
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
+  std::unique_ptr<net::steady_timer> peer_status_timer;
   std::vector<std::thread> threads;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -133,6 +135,37 @@ void PromoteNextKey(NodeApp::Parts& p) {
   }
   p.fed_state->SetSigningKey(std::move(*next));
   LogEvent(spdlog::level::info, "message_key_promoted", {{"kid", kid}, {"previous", old_kid}});
+}
+
+// Every 2 s: the dispatchers' view of each peer, written (atomically, by rename) where
+// `simpulctl peers` reads it.
+net::awaitable<void> PeerStatusLoop(NodeApp::Parts* p) {
+  for (;;) {
+    p->peer_status_timer->expires_after(std::chrono::seconds(2));
+    auto [ec] = co_await p->peer_status_timer->async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    auto peers = co_await p->dispatchers->Status();
+    if (!peers) continue;
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& s : *peers) {
+      items.push_back({{"dest", s.dest},
+                       {"breaker", s.breaker},
+                       {"consecutive_failures", s.consecutive_failures},
+                       {"last_error", s.last_error},
+                       {"batches_sent", s.batches_sent}});
+    }
+    const nlohmann::json doc = {{"node_id", p->config.node_id},
+                                {"written_at", p->clock().time_since_epoch().count()},
+                                {"peers", std::move(items)}};
+    const auto path = p->config.PeerStatusPath();
+    const auto tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << doc.dump() << "\n";
+    }
+    std::error_code rename_error;
+    std::filesystem::rename(tmp, path, rename_error);
+  }
 }
 
 Result<void> BuildFederation(NodeApp::Parts& p) {
@@ -289,6 +322,8 @@ Result<std::uint16_t> NodeApp::Start() {
     p.fed_server->Start();
     if (auto r = p.dispatchers->Start(); !r) return tl::unexpected(r.error());
     p.dir_sync->Start();
+    p.peer_status_timer = std::make_unique<net::steady_timer>(p.io);
+    net::co_spawn(p.io, PeerStatusLoop(&p), net::detached);
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
@@ -316,6 +351,7 @@ void NodeApp::Stop() {
     p.fed_server->Stop();
     p.dispatchers->Stop();
     p.dir_sync->Stop();
+    if (p.peer_status_timer) net::post(p.io, [&p] { p.peer_status_timer->cancel(); });
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).

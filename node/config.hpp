@@ -95,6 +95,9 @@ struct NodeConfig {
   std::filesystem::path DirectoryKeyPath() const { return KeysDir() / "directory.key"; }
   // The coordinator's trust anchor as installed by `simpulctl trust install`.
   std::filesystem::path TrustAnchorPath() const { return data_dir / "trust_anchor.json"; }
+  // Delivery state of each federation peer, rewritten by the running node every few seconds for
+  // `simpulctl peers` (breaker, last error: what only the running process knows).
+  std::filesystem::path PeerStatusPath() const { return data_dir / "federation-peers.json"; }
 };
 
 // Reads and validates the config file. Fails kNotFound when it is missing and kInvalidArgument
