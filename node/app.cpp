@@ -25,6 +25,7 @@
 #include "node/fed/directory_sync.hpp"
 #include "node/fed/dispatcher.hpp"
 #include "node/fed/federation_state.hpp"
+#include "node/fed/gap_puller.hpp"
 #include "node/fed/inbox.hpp"
 #include "node/fed/outbox.hpp"
 #include "node/http/server.hpp"
@@ -67,6 +68,7 @@ struct NodeApp::Parts {
   std::unique_ptr<fed::CaseExchange> exchange;
   std::unique_ptr<fed::Inbox> inbox;
   std::unique_ptr<fed::Dispatchers> dispatchers;
+  std::unique_ptr<fed::GapPuller> gap_puller;
   std::unique_ptr<fed::DirectorySync> dir_sync;
   std::unique_ptr<api::FederationApi> fed_api;
   std::unique_ptr<http::Router> fed_router;
@@ -202,6 +204,11 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   p.dir_sync =
       std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
   if (auto r = p.dir_sync->LoadStored(); !r) return r;
+  p.gap_puller = std::make_unique<fed::GapPuller>(p.io, *p.fed_state, *p.inbox, *p.fed_identity);
+  fed::GapPuller* puller = p.gap_puller.get();
+  p.inbox->SetGapHandler([puller](const std::string& sender, std::int64_t from, std::int64_t to) {
+    puller->Pull(sender, from, to);
+  });
   fed::Outbox* outbox = p.outbox.get();
   fed::Dispatchers* dispatchers = p.dispatchers.get();
   p.db->SetCommitListener([outbox] { outbox->OnCommit(); });

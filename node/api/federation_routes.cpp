@@ -103,6 +103,36 @@ void AddFederationPeerRoutes(http::Router& router, FederationApi& fed) {
                 }
                 co_return co_await ServeDirectory(fed, req, version);
               }});
+  // A receiver missing envelopes of this node's stream to it pulls them here; a peer only ever
+  // sees its own stream.
+  router.Add({Method::kGet, "/federation/v1/stream", Access::Peer(), "fed_stream",
+              [&fed](ApiRequest& req) -> Reply {
+                auto peer = fed.state.NodeForSpki(req.peer_spki);
+                if (!peer) {
+                  co_return ApiResponse::FromError(
+                      Error{ErrorCode::kPermissionDenied,
+                            "the client certificate does not belong to any node in the directory"});
+                }
+                auto from = ParseVersion(req.Query("from").value_or(""));
+                auto to = ParseVersion(req.Query("to").value_or(""));
+                if (!from || !to || *from < 1 || *to < *from) {
+                  co_return ApiResponse::FromError(
+                      Error{ErrorCode::kInvalidArgument, "from and to: seqs with 1 <= from <= to"});
+                }
+                const std::string dest = *peer;
+                const std::int64_t lo = *from, hi = *to;
+                auto rows = co_await fed.db.Read<std::vector<store::OutboxRow>>(
+                    [&dest, lo, hi](store::Connection& c) {
+                      return store::FederationStore::OutboxRange(c, dest, lo, hi, 1000);
+                    });
+                if (!rows) co_return ApiResponse::FromError(rows.error());
+                std::string out;
+                for (const auto& row : *rows) {
+                  out += row.envelope;
+                  out += '\n';
+                }
+                co_return ApiResponse::Text(200, "application/x-ndjson", std::move(out));
+              }});
   router.Add({Method::kGet, "/healthz", Access::Public(), "fed_healthz", [](ApiRequest&) -> Reply {
                 co_return ApiResponse::Json(200, {{"status", "ok"}});
               }});

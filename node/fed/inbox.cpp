@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "crypto/uuid.hpp"
 #include "federation/envelope.hpp"
 #include "federation/envelope_stream.hpp"
@@ -24,6 +26,7 @@ struct Inbox::Batch {
   std::vector<std::optional<VerifiedEnvelope>> envelopes;  // nullopt: rejected by verification
   std::vector<InboxOutcome> outcomes;
   InboxCounters counted;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> gaps;  // sender → [from, to]
 };
 
 namespace {
@@ -143,6 +146,11 @@ boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Inbox::Receive(std::st
     return 0;
   });
   if (!done) co_return tl::unexpected(done.error());
+  if (gap_handler_) {
+    for (const auto& [sender, range] : batch->gaps) {
+      gap_handler_(sender, range.first, range.second);
+    }
+  }
   {
     std::lock_guard lock(mu_);
     const auto& n = batch->counted;
@@ -242,6 +250,8 @@ Result<void> Inbox::ProcessOne(Connection& c, Batch& batch, std::size_t index) {
   if (position == federation::StreamPosition::kGap) {
     outcome.status = "held";
     ++batch.counted.held;
+    auto [it, fresh] = batch.gaps.try_emplace(env.from, head->last_seq + 1, env.seq - 1);
+    if (!fresh) it->second.second = std::min(it->second.second, env.seq - 1);
     return {};
   }
   return ApplyInOrder(c, batch, env, std::move(row), outcome);

@@ -14,6 +14,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,12 @@ class Inbox {
 
   InboxCounters counters() const;
 
+  // Called after a batch left envelopes held because seqs [from, to] of `sender`'s stream are
+  // missing, so they can be pulled from the sender. Set before serving.
+  using GapHandler =
+      std::function<void(const std::string& sender, std::int64_t from, std::int64_t to)>;
+  void SetGapHandler(GapHandler handler) { gap_handler_ = std::move(handler); }
+
  private:
   struct Batch;
   Result<void> ProcessInWriter(store::Connection& c, Batch& batch);
@@ -79,6 +86,7 @@ class Inbox {
   Outbox& outbox_;
   EnvelopeApplier& applier_;
   service::Clock clock_;
+  GapHandler gap_handler_;
   mutable std::mutex mu_;
   InboxCounters counters_;
 };

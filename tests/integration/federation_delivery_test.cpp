@@ -8,6 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "crypto/tls_identity.hpp"
+#include "federation/peer_client.hpp"
 #include "tests/integration/federation_fixture.hpp"
 
 namespace simpul::testing {
@@ -212,6 +218,66 @@ TEST_F(FederationDeliveryTest, KeyRotationUnderTrafficLosesNoMessage) {
                    "envelope NOT LIKE '%\"kid\":\"" +
                        new_kid + "\"%'") > 0,
             true);
+}
+
+// A receiver that misses envelopes pulls them from the sender's stream endpoint; a node can only
+// read its own stream. The test speaks as kab:32.04 (and as kl:pupr itself) with their real
+// federation certificates.
+TEST_F(FederationDeliveryTest, StreamEndpointServesOnlyTheCallersOwnStream) {
+  auto stopped = fed_.node("kab:32.04").Stop();
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  NodeApi pupr(fed_.node("kl:pupr").port());
+  const std::string token = fed_.Token("kl:pupr");
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = FileVerified(pupr, token);
+    ASSERT_EQ(pupr.Act(token, id, "forward", {{"target_node", "kab:32.04"}}).status, 200);
+  }
+  // kl:pupr's endpoint and pin, from its own config and certificate.
+  auto pull = [&](const std::string& as,
+                  const std::string& target) -> Result<federation::PeerResponse> {
+    const auto keys = fed_.node(as).dir() / "data" / "keys";
+    auto identity =
+        crypto::TlsIdentity::ReadFiles(keys / "federation.crt", keys / "federation.key");
+    if (!identity) return tl::unexpected(identity.error());
+    const auto pupr_keys = fed_.node("kl:pupr").dir() / "data" / "keys";
+    auto server =
+        crypto::TlsIdentity::ReadFiles(pupr_keys / "federation.crt", pupr_keys / "federation.key");
+    if (!server) return tl::unexpected(server.error());
+    std::ifstream config(fed_.node("kl:pupr").config_path());
+    std::stringstream text;
+    text << config.rdbuf();
+    const std::string cfg = text.str();
+    const auto at = cfg.find("endpoint = \"") + 12;
+    const std::string endpoint = cfg.substr(at, cfg.find('"', at) - at);
+    boost::asio::io_context io;
+    auto client = federation::PeerClient::Create(io.get_executor(), *identity, endpoint,
+                                                 server->spki_sha256_hex());
+    if (!client) return tl::unexpected(client.error());
+    std::string path = target, body, type;
+    auto done = boost::asio::co_spawn(
+        io,
+        (*client)->Request(federation::PeerMethod::kGet, std::move(path), std::move(body),
+                           std::move(type), std::chrono::milliseconds(5000)),
+        boost::asio::use_future);
+    io.run();
+    return done.get();
+  };
+  auto mine = pull("kab:32.04", "/federation/v1/stream?from=2&to=3");
+  ASSERT_TRUE(mine) << mine.error().message;
+  ASSERT_EQ(mine->status, 200) << mine->body;
+  // Exactly seqs 2 and 3 of kl:pupr's stream to kab:32.04, byte for byte as stored.
+  EXPECT_EQ(std::count(mine->body.begin(), mine->body.end(), '\n'), 2);
+  EXPECT_NE(mine->body.find("\"seq\":2"), std::string::npos);
+  EXPECT_NE(mine->body.find("\"seq\":3"), std::string::npos);
+  EXPECT_EQ(mine->body.find("\"seq\":1,"), std::string::npos);
+  // The sender asking for "its own" stream to itself gets nothing of kab's.
+  auto other = pull("kl:pupr", "/federation/v1/stream?from=1&to=3");
+  ASSERT_TRUE(other) << other.error().message;
+  EXPECT_EQ(other->status, 200);
+  EXPECT_TRUE(other->body.empty()) << other->body;
+  auto bad = pull("kab:32.04", "/federation/v1/stream?from=3&to=1");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/node/fed/fed_test_fixture.hpp"
@@ -361,8 +363,15 @@ TEST_F(InboxTest, GapIsHeldUntilTheMissingEnvelopeArrives) {
   const auto reply = Next(regency_, MessageType::kCaseReply, "KAB3204-000042",
                           R"({"message":"Lubangnya makin besar."})");
 
+  std::vector<std::tuple<std::string, std::int64_t, std::int64_t>> gaps;
+  inbox_->SetGapHandler([&gaps](const std::string& sender, std::int64_t from, std::int64_t to) {
+    gaps.emplace_back(sender, from, to);
+  });
   const auto held = ReceiveOne(regency_.from, reply);
 
+  // The missing seq 1 is asked for from the sender.
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0], std::make_tuple(regency_.from, std::int64_t{1}, std::int64_t{1}));
   EXPECT_EQ(held.status, "held");
   EXPECT_FALSE(held.error.has_value());
   ExpectReceiptFor(held.receipt, regency_, reply);
