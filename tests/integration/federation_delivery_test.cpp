@@ -280,5 +280,54 @@ TEST_F(FederationDeliveryTest, StreamEndpointServesOnlyTheCallersOwnStream) {
   EXPECT_EQ(bad->status, 400);
 }
 
+// A certificate the directory does not pin is refused by a real node's federation listener, even
+// for a known node id; and a client pinning the directory's SPKI refuses a server that presents
+// another certificate.
+TEST_F(FederationDeliveryTest, CertificatesThatDoNotMatchTheDirectoryAreRefused) {
+  auto& kab = fed_.node("kab:32.04");
+  const auto keys = kab.dir() / "data" / "keys";
+  auto kab_identity =
+      crypto::TlsIdentity::ReadFiles(keys / "federation.crt", keys / "federation.key");
+  ASSERT_TRUE(kab_identity) << kab_identity.error().message;
+  std::ifstream config(kab.config_path());
+  std::stringstream text;
+  text << config.rdbuf();
+  const std::string cfg = text.str();
+  const auto at = cfg.find("endpoint = \"") + 12;
+  const std::string endpoint = cfg.substr(at, cfg.find('"', at) - at);
+  auto call = [&](const crypto::TlsIdentity& as, const std::string& pin) {
+    boost::asio::io_context io;
+    auto client = federation::PeerClient::Create(io.get_executor(), as, endpoint, pin);
+    EXPECT_TRUE(client);
+    std::string path = "/federation/v1/inbox", body, type = "application/x-ndjson";
+    auto done = boost::asio::co_spawn(
+        io,
+        (*client)->Request(federation::PeerMethod::kPost, std::move(path), std::move(body),
+                           std::move(type), std::chrono::milliseconds(5000)),
+        boost::asio::use_future);
+    io.run();
+    return done.get();
+  };
+  // An impostor claiming to be kl:pupr with a key of its own.
+  auto impostor = crypto::TlsIdentity::Generate("kl:pupr", std::chrono::system_clock::now());
+  ASSERT_TRUE(impostor);
+  auto refused = call(*impostor, kab_identity->spki_sha256_hex());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
+  // The real kl:pupr certificate, but expecting another server key than kab's: refused by the
+  // client before anything is sent.
+  const auto pupr_keys = fed_.node("kl:pupr").dir() / "data" / "keys";
+  auto pupr =
+      crypto::TlsIdentity::ReadFiles(pupr_keys / "federation.crt", pupr_keys / "federation.key");
+  ASSERT_TRUE(pupr);
+  auto wrong_pin = call(*pupr, impostor->spki_sha256_hex());
+  ASSERT_FALSE(wrong_pin);
+  EXPECT_EQ(wrong_pin.error().code, ErrorCode::kUnauthenticated) << wrong_pin.error().message;
+  // With the directory's pins both ways the exchange goes through (an empty batch).
+  auto ok = call(*pupr, kab_identity->spki_sha256_hex());
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
 }  // namespace
 }  // namespace simpul::testing
