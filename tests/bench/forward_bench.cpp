@@ -355,6 +355,7 @@ int Main(int argc, char** argv) {
 
   // --- Drain: start the receiver, time until the outbox is empty. ---
   const double sender_cpu_before = Cpu(fed.sender());
+  const double machine_before = ReadMachineBusySeconds().value_or(0);
   const auto start = Clock::now();
   if (auto r = fed.receiver().Start(); !r) return Fatal(r.error().message);
   const auto up = Clock::now();
@@ -363,6 +364,7 @@ int Main(int argc, char** argv) {
   const auto drained = Clock::now();
   const double sender_cpu_drain = Cpu(fed.sender()) - sender_cpu_before;
   const double receiver_cpu_drain = Cpu(fed.receiver());
+  const double machine_drain = ReadMachineBusySeconds().value_or(0) - machine_before;
 
   const std::string backlog_rows = " FROM fed_outbox WHERE dest = '" + std::string(kReceiverId) +
                                    "' AND seq <= " + std::to_string(o.cases);
@@ -406,6 +408,24 @@ int Main(int argc, char** argv) {
   std::printf("  %-34s sender %.1f us, receiver %.1f us (receiver includes its start-up)\n",
               "CPU per forwarded case", sender_cpu_drain * 1e6 / o.cases,
               receiver_cpu_drain * 1e6 / o.cases);
+  // One batch per destination is in flight at a time, so the drain rate is cases per batch over
+  // the time one batch takes; each batch's rows share one delivered_at.
+  std::vector<std::int64_t> batch_at(delivered_at->begin(), delivered_at->end());
+  std::sort(batch_at.begin(), batch_at.end());
+  batch_at.erase(std::unique(batch_at.begin(), batch_at.end()), batch_at.end());
+  std::vector<std::int64_t> batch_gap;
+  for (std::size_t i = 1; i < batch_at.size(); ++i)
+    batch_gap.push_back(batch_at[i] - batch_at[i - 1]);
+  std::printf("  %-34s %zu batches, %.1f cases each\n", "batches (distinct delivered_at)",
+              batch_at.size(), static_cast<double>(o.cases) / static_cast<double>(batch_at.size()));
+  PrintDistribution("time between batches, ms", batch_gap);
+  const double capacity = from_up * cores;
+  std::printf(
+      "  %-34s sender %.0f%%, receiver %.0f%% of one core; other processes %.0f%% of %d "
+      "cores\n",
+      "CPU busy during the drain", 100 * sender_cpu_drain / from_up,
+      100 * receiver_cpu_drain / from_up,
+      100 * std::max(0.0, machine_drain - sender_cpu_drain - receiver_cpu_drain) / capacity, cores);
   std::fflush(stdout);
 
   // --- Live: both up, M forwards at a steady rate. ---
@@ -485,6 +505,8 @@ int Main(int argc, char** argv) {
     std::printf("  %-34s %.3f (live %.0f cases/s)\n", "live ratio to bound",
                 live_rate / bounds->Smaller(), live_rate);
   }
+  std::getline(std::ifstream("/proc/loadavg"), load_average);
+  std::printf("  %-34s %s\n", "load average at the end", load_average.c_str());
   std::printf("target: >= 5000 cases/s between two nodes: %.0f  %s\n", rate,
               rate >= kTargetCasesPerSecond ? "PASS" : "BELOW");
 
