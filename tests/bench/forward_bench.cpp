@@ -352,6 +352,7 @@ int Main(int argc, char** argv) {
   }
   std::printf("  %d forwards queued in %.1f s (%.0f cases/s through file+verify+forward)\n",
               o.cases, SecondsSince(prep_start), o.cases / SecondsSince(prep_start));
+  std::fflush(stdout);
 
   // --- Drain: start the receiver, time until the outbox is empty. ---
   const double sender_cpu_before = Cpu(fed.sender());
