@@ -1,6 +1,7 @@
 #include "tests/bench/parts.hpp"
 
 #include <array>
+#include <cstdio>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -90,6 +91,19 @@ PartRate MeasureSignRate(std::size_t payload_bytes, Budget budget) {
     sink += key.Sign(crypto::AsBytes(payload))[0];
   });
   if (sink == 1) std::fputc('\0', stderr);  // keeps the signatures observable
+  return out;
+}
+
+PartRate MeasureVerifyRate(std::size_t payload_bytes, Budget budget) {
+  const auto key = crypto::Ed25519KeyPair::Generate();
+  std::string payload = "simpul/v1/envelope\n";
+  payload.resize(std::max<std::size_t>(payload_bytes, payload.size()), 'x');
+  const crypto::Ed25519Signature sig = key.Sign(crypto::AsBytes(payload));
+  unsigned valid = 0;
+  PartRate out = Repeat(budget, [&](std::uint64_t) {
+    valid += crypto::Ed25519Verify(key.public_key(), crypto::AsBytes(payload), sig) ? 1 : 0;
+  });
+  if (valid != out.ops) std::fputs("verify part: a valid signature did not verify\n", stderr);
   return out;
 }
 

@@ -35,6 +35,9 @@ struct PartRate {
 // Ed25519 signatures of a `payload_bytes` message, on one thread.
 PartRate MeasureSignRate(std::size_t payload_bytes, Budget budget);
 
+// Ed25519 verifications of one valid signature over a `payload_bytes` message, on one thread.
+PartRate MeasureVerifyRate(std::size_t payload_bytes, Budget budget);
+
 // nlohmann::json parses of `body` (the intake request body), on one thread.
 PartRate MeasureParseRate(const std::string& body, Budget budget);
 

@@ -62,6 +62,8 @@ class NodeProcess {
   // Stop (which must end with exit status 0), then Start.
   Result<void> Restart();
   bool running() const { return pid_ > 0; }
+  // The simpuld process id while running, else -1.
+  pid_t pid() const { return pid_; }
 
   // Runs `simpulctl -c <config> <args...>`.
   Result<CommandOutput> Ctl(const std::vector<std::string>& args) const;
