@@ -34,6 +34,60 @@ double Jitter() {
 
 constexpr std::chrono::seconds kBlockedRecheck{1};
 
+// Matches the inbox's outcome lines to `rows`: a row counts as delivered only with a receipt from
+// `dest` that verifies and names the row's msg_id and hash. Returns (seq, receipt) of those;
+// `first_error` says why the first other row was not.
+std::vector<std::pair<std::int64_t, std::string>> CheckReceipts(
+    const std::vector<store::OutboxRow>& rows, std::string_view body,
+    const federation::Directory& directory, std::string_view self, const std::string& dest,
+    std::int64_t now_ms, std::string& first_error) {
+  std::map<std::string, InboxOutcome> outcomes;
+  while (!body.empty()) {
+    auto nl = body.find('\n');
+    auto line = body.substr(0, nl);
+    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+    if (line.empty()) continue;
+    if (auto o = OutcomeFromJsonLine(line)) outcomes[o->msg_id] = std::move(*o);
+  }
+  const federation::VerifyContext ctx{
+      .keys = directory,
+      .self_id = self,
+      .tls_peer_id = dest,
+      .now = federation::EnvelopeTime(std::chrono::milliseconds(now_ms)),
+      .max_clock_skew =
+          std::chrono::milliseconds(directory.document().policy.allowed_clock_skew_ms)};
+  std::vector<std::pair<std::int64_t, std::string>> delivered;
+  for (const auto& row : rows) {
+    auto it = outcomes.find(row.msg_id);
+    std::string problem;
+    if (it == outcomes.end()) {
+      problem = "no outcome for " + row.msg_id;
+    } else if (it->second.receipt.empty()) {
+      problem = it->second.error ? it->second.error->message : "no receipt";
+    } else if (auto receipt = federation::VerifyEnvelope(it->second.receipt, ctx); !receipt) {
+      problem = "receipt does not verify: " + receipt.error().message;
+    } else {
+      auto rb = json::parse(receipt->body.value_or("{}"), nullptr, false);
+      if (receipt->type != federation::MessageType::kReceipt || !rb.is_object() ||
+          rb.value("for_msg_id", "") != row.msg_id || rb.value("for_hash", "") != row.hash) {
+        problem = "receipt does not name this envelope";
+      } else {
+        if (it->second.status == "dead") {
+          LogEvent(spdlog::level::err, "envelope_dead_at_peer",
+                   {{"dest", dest},
+                    {"msg_id", row.msg_id},
+                    {"seq", row.seq},
+                    {"error", it->second.error ? it->second.error->message : ""}});
+        }
+        delivered.emplace_back(row.seq, it->second.receipt);
+        continue;
+      }
+    }
+    if (first_error.empty()) first_error = "seq " + std::to_string(row.seq) + ": " + problem;
+  }
+  return delivered;
+}
+
 }  // namespace
 
 struct Dispatchers::Lane {
@@ -56,6 +110,36 @@ struct Dispatchers::Lane {
   std::uint64_t batches_sent = 0;
   federation::BreakerState breaker = federation::BreakerState::kClosed;
   int failures = 0;
+
+  // Makes sure `client` talks to `node`'s endpoint and expects its current pin.
+  Result<void> EnsureClient(const federation::NodeEntry& node,
+                            const crypto::TlsIdentity& identity) {
+    if (client && client_endpoint == node.endpoint) {
+      if (client_pin != node.tls_spki_sha256) {
+        client->SetPin(node.tls_spki_sha256);
+        client_pin = node.tls_spki_sha256;
+      }
+      return {};
+    }
+    auto made =
+        federation::PeerClient::Create(strand, identity, node.endpoint, node.tls_spki_sha256);
+    if (!made) return tl::unexpected(made.error());
+    client = std::move(*made);
+    client_endpoint = node.endpoint;
+    client_pin = node.tls_spki_sha256;
+    return {};
+  }
+
+  // A delivery attempt failed: back off (honouring the peer's Retry-After) and remember why.
+  void Fail(std::string why, std::optional<std::chrono::milliseconds> retry_after) {
+    policy.OnFailure(std::chrono::steady_clock::now(), retry_after, Jitter());
+    LogEvent(spdlog::level::warn, "delivery_failed",
+             {{"dest", dest},
+              {"error", why},
+              {"failures", policy.consecutive_failures()},
+              {"breaker", federation::Name(policy.state())}});
+    Record(std::move(why));
+  }
 
   void Record(std::string error) {
     std::lock_guard lock(mu);
@@ -178,20 +262,9 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   }
   if (rows->empty()) co_return false;
 
-  if (!lane.client || lane.client_endpoint != node->endpoint) {
-    auto client = federation::PeerClient::Create(lane.strand, identity_, node->endpoint,
-                                                 node->tls_spki_sha256);
-    if (!client) {
-      lane.policy.OnFailure(std::chrono::steady_clock::now(), std::nullopt, Jitter());
-      lane.Record(client.error().message);
-      co_return false;
-    }
-    lane.client = std::move(*client);
-    lane.client_endpoint = node->endpoint;
-    lane.client_pin = node->tls_spki_sha256;
-  } else if (lane.client_pin != node->tls_spki_sha256) {
-    lane.client->SetPin(node->tls_spki_sha256);
-    lane.client_pin = node->tls_spki_sha256;
+  if (auto ready = lane.EnsureClient(*node, identity_); !ready) {
+    lane.Fail(ready.error().message, std::nullopt);
+    co_return false;
   }
   std::string body;
   for (const auto& row : *rows) {
@@ -203,75 +276,22 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   auto response = co_await lane.client->Request(federation::PeerMethod::kPost, std::move(target),
                                                 std::move(body), std::move(content_type),
                                                 options_.request_timeout);
-  const auto fail = [&](std::string why, std::optional<std::chrono::milliseconds> retry_after) {
-    lane.policy.OnFailure(std::chrono::steady_clock::now(), retry_after, Jitter());
-    LogEvent(spdlog::level::warn, "delivery_failed",
-             {{"dest", lane.dest},
-              {"error", why},
-              {"failures", lane.policy.consecutive_failures()},
-              {"breaker", federation::Name(lane.policy.state())}});
-    lane.Record(std::move(why));
-  };
   if (!response) {
-    fail(response.error().message, std::nullopt);
+    lane.Fail(response.error().message, std::nullopt);
     co_return false;
   }
   if (response->status != 200) {
     std::optional<std::chrono::milliseconds> retry_after;
     if (response->retry_after) retry_after = *response->retry_after;
-    fail("HTTP " + std::to_string(response->status) + " from " + lane.dest + ": " +
-             response->body.substr(0, 300),
-         retry_after);
+    lane.Fail("HTTP " + std::to_string(response->status) + " from " + lane.dest + ": " +
+                  response->body.substr(0, 300),
+              retry_after);
     co_return false;
   }
 
-  // Match outcomes to rows; a row counts as delivered only with a receipt that verifies.
-  std::map<std::string, InboxOutcome> outcomes;
-  std::string_view rest = response->body;
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    auto line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    if (line.empty()) continue;
-    if (auto o = OutcomeFromJsonLine(line)) outcomes[o->msg_id] = std::move(*o);
-  }
-  const federation::VerifyContext ctx{
-      .keys = *directory,
-      .self_id = state_.self_id(),
-      .tls_peer_id = lane.dest,
-      .now = federation::EnvelopeTime(std::chrono::milliseconds(now_ms)),
-      .max_clock_skew =
-          std::chrono::milliseconds(directory->document().policy.allowed_clock_skew_ms)};
-  std::vector<std::pair<std::int64_t, std::string>> delivered;
   std::string first_error;
-  for (const auto& row : *rows) {
-    auto it = outcomes.find(row.msg_id);
-    std::string problem;
-    if (it == outcomes.end()) {
-      problem = "no outcome for " + row.msg_id;
-    } else if (it->second.receipt.empty()) {
-      problem = it->second.error ? it->second.error->message : "no receipt";
-    } else if (auto receipt = federation::VerifyEnvelope(it->second.receipt, ctx); !receipt) {
-      problem = "receipt does not verify: " + receipt.error().message;
-    } else {
-      auto rb = json::parse(receipt->body.value_or("{}"), nullptr, false);
-      if (receipt->type != federation::MessageType::kReceipt || !rb.is_object() ||
-          rb.value("for_msg_id", "") != row.msg_id || rb.value("for_hash", "") != row.hash) {
-        problem = "receipt does not name this envelope";
-      } else {
-        if (it->second.status == "dead") {
-          LogEvent(spdlog::level::err, "envelope_dead_at_peer",
-                   {{"dest", lane.dest},
-                    {"msg_id", row.msg_id},
-                    {"seq", row.seq},
-                    {"error", it->second.error ? it->second.error->message : ""}});
-        }
-        delivered.emplace_back(row.seq, it->second.receipt);
-        continue;
-      }
-    }
-    if (first_error.empty()) first_error = "seq " + std::to_string(row.seq) + ": " + problem;
-  }
+  auto delivered = CheckReceipts(*rows, response->body, *directory, state_.self_id(), lane.dest,
+                                 now_ms, first_error);
   if (!delivered.empty()) {
     const std::int64_t at = clock_().time_since_epoch().count();
     auto marked =
@@ -284,7 +304,7 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
           return 0;
         });
     if (!marked) {
-      fail("recording receipts: " + marked.error().message, std::nullopt);
+      lane.Fail("recording receipts: " + marked.error().message, std::nullopt);
       co_return false;
     }
     std::lock_guard lock(lane.mu);
@@ -292,7 +312,7 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
     ++lane.batches_sent;
   }
   if (!first_error.empty()) {
-    fail(first_error, std::nullopt);
+    lane.Fail(first_error, std::nullopt);
   } else {
     lane.policy.OnSuccess();
     lane.Record("");
