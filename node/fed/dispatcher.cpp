@@ -103,6 +103,10 @@ struct Dispatchers::Lane {
   std::atomic<bool> woken{true};
   std::atomic<bool> stopped{false};
   bool blocked = false;  // the last attempt could not start (no usable directory or entry)
+  // Receipts up to this seq are verified and being recorded: the next batch starts after it
+  // without waiting for that write. Reset to 0 (resend from the oldest undelivered; the receiver
+  // answers resends with the stored receipts) after any failure.
+  std::int64_t sent_through = 0;
 
   mutable std::mutex mu;  // guards the status below, read by Status()
   std::string last_error;
@@ -132,6 +136,7 @@ struct Dispatchers::Lane {
 
   // A delivery attempt failed: back off (honouring the peer's Retry-After) and remember why.
   void Fail(std::string why, std::optional<std::chrono::milliseconds> retry_after) {
+    sent_through = 0;
     policy.OnFailure(std::chrono::steady_clock::now(), retry_after, Jitter());
     LogEvent(spdlog::level::warn, "delivery_failed",
              {{"dest", dest},
@@ -252,9 +257,10 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   }
   const int max_batch = static_cast<int>(directory->document().policy.max_batch);
   const std::string dest = lane.dest;
-  auto rows =
-      co_await db_.Read<std::vector<store::OutboxRow>>([&dest, max_batch](store::Connection& c) {
-        return store::FederationStore::PendingOutbox(c, dest, max_batch);
+  const std::int64_t after = lane.sent_through;
+  auto rows = co_await db_.Read<std::vector<store::OutboxRow>>(
+      [&dest, max_batch, after](store::Connection& c) {
+        return store::FederationStore::PendingOutbox(c, dest, max_batch, after);
       });
   if (!rows) {
     lane.Record("reading the outbox: " + rows.error().message);
@@ -293,31 +299,41 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   auto delivered = CheckReceipts(*rows, response->body, *directory, state_.self_id(), lane.dest,
                                  now_ms, first_error);
   if (!delivered.empty()) {
-    const std::int64_t at = clock_().time_since_epoch().count();
-    auto marked =
-        co_await db_.Write<int>([&dest, &delivered, at](store::Connection& c) -> Result<int> {
-          for (const auto& [seq, receipt] : delivered) {
-            if (auto r = store::FederationStore::MarkDelivered(c, dest, seq, receipt, at); !r) {
-              return tl::unexpected(r.error());
-            }
-          }
-          return 0;
-        });
-    if (!marked) {
-      lane.Fail("recording receipts: " + marked.error().message, std::nullopt);
-      co_return false;
-    }
-    std::lock_guard lock(lane.mu);
-    lane.last_delivery_at = at;
-    ++lane.batches_sent;
+    // Recording the receipts overlaps with sending the next batch; only a fully delivered batch
+    // moves the start of the next one.
+    if (first_error.empty()) lane.sent_through = rows->back().seq;
+    net::co_spawn(lane.strand, RecordDelivered(lane, std::move(delivered)), net::detached);
   }
   if (!first_error.empty()) {
     lane.Fail(first_error, std::nullopt);
-  } else {
-    lane.policy.OnSuccess();
-    lane.Record("");
+    co_return false;
   }
-  co_return !delivered.empty() && first_error.empty();
+  lane.policy.OnSuccess();
+  lane.Record("");
+  co_return true;
+}
+
+net::awaitable<void> Dispatchers::RecordDelivered(
+    Lane& lane, std::vector<std::pair<std::int64_t, std::string>> delivered) {
+  const std::int64_t at = clock_().time_since_epoch().count();
+  const std::string dest = lane.dest;
+  auto marked =
+      co_await db_.Write<int>([&dest, &delivered, at](store::Connection& c) -> Result<int> {
+        for (const auto& [seq, receipt] : delivered) {
+          if (auto r = store::FederationStore::MarkDelivered(c, dest, seq, receipt, at); !r) {
+            return tl::unexpected(r.error());
+          }
+        }
+        return 0;
+      });
+  if (!marked) {
+    lane.sent_through = 0;
+    lane.Fail("recording receipts: " + marked.error().message, std::nullopt);
+    co_return;
+  }
+  std::lock_guard lock(lane.mu);
+  lane.last_delivery_at = at;
+  ++lane.batches_sent;
 }
 
 net::awaitable<Result<std::vector<PeerStatus>>> Dispatchers::Status() {

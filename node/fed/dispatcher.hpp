@@ -66,6 +66,8 @@ class Dispatchers {
   struct Lane;
   boost::asio::awaitable<void> Run(std::shared_ptr<Lane> lane);
   boost::asio::awaitable<bool> DeliverOnce(Lane& lane);
+  boost::asio::awaitable<void> RecordDelivered(
+      Lane& lane, std::vector<std::pair<std::int64_t, std::string>> delivered);
   boost::asio::awaitable<void> Sleep(Lane& lane, std::chrono::steady_clock::time_point until);
 
   boost::asio::io_context& io_;

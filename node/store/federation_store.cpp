@@ -118,12 +118,12 @@ Result<void> FederationStore::AppendOutbox(Connection& c, const OutboxRow& r) {
 }
 
 Result<std::vector<OutboxRow>> FederationStore::PendingOutbox(Connection& c, std::string_view dest,
-                                                              int limit) {
+                                                              int limit, std::int64_t after_seq) {
   auto s = c.Prepare("SELECT " + std::string(kOutboxColumns) +
-                     " FROM fed_outbox WHERE dest = ? AND delivered_at IS NULL "
+                     " FROM fed_outbox WHERE dest = ? AND delivered_at IS NULL AND seq > ? "
                      "ORDER BY seq LIMIT ?");
   if (!s) return tl::unexpected(s.error());
-  s->BindAll(dest, limit);
+  s->BindAll(dest, after_seq, limit);
   return Collect<OutboxRow>(*s, ReadOutbox);
 }
 

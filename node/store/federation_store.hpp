@@ -79,9 +79,9 @@ class FederationStore {
   // Inserts `row` (which must be OutHead(dest).last_seq + 1 and chain to its hash) and moves the
   // stream head. Fails kConflict if the position is taken.
   static Result<void> AppendOutbox(Connection& c, const OutboxRow& row);
-  // Undelivered envelopes to `dest` in seq order, at most `limit`.
+  // Undelivered envelopes to `dest` with seq > `after_seq`, in seq order, at most `limit`.
   static Result<std::vector<OutboxRow>> PendingOutbox(Connection& c, std::string_view dest,
-                                                      int limit);
+                                                      int limit, std::int64_t after_seq = 0);
   // Envelopes to `dest` with from_seq <= seq <= to_seq (delivered or not), for a receiver
   // pulling a gap; at most `limit`.
   static Result<std::vector<OutboxRow>> OutboxRange(Connection& c, std::string_view dest,
