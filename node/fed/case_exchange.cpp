@@ -21,6 +21,15 @@ std::int64_t Millis(domain::TimePoint t) { return t.time_since_epoch().count(); 
 
 std::string Actor(std::string_view node) { return "node:" + std::string(node); }
 
+// The case `id` an envelope refers to; kNotFound names this node as not knowing it.
+Result<store::CaseRecord> KnownCase(Connection& c, const std::string& id) {
+  auto rec = store::CaseStore::FindByTrackingId(c, id);
+  if (!rec && rec.error().code == ErrorCode::kNotFound) {
+    return Fail(ErrorCode::kNotFound, "case " + id + " is not known at this node");
+  }
+  return rec;
+}
+
 Result<std::optional<store::CaseLink>> LinkOf(Connection& c, std::int64_t case_id) {
   return FederationStore::FindLink(c, case_id);
 }
@@ -193,11 +202,8 @@ Result<void> CaseExchange::ApplyForward(Connection& c, const federation::Verifie
 
 Result<void> CaseExchange::ApplyFromHandler(Connection& c, const federation::VerifiedEnvelope& env,
                                             const std::string& body_json) {
-  auto rec = store::CaseStore::FindByTrackingId(c, env.case_id);
-  if (!rec) {
-    if (rec.error().code != ErrorCode::kNotFound) return tl::unexpected(rec.error());
-    return Fail(ErrorCode::kNotFound, "case " + env.case_id + " is not known at this node");
-  }
+  auto rec = KnownCase(c, env.case_id);
+  if (!rec) return tl::unexpected(rec.error());
   auto link = LinkOf(c, rec->id);
   if (!link) return tl::unexpected(link.error());
   if (!*link || (*link)->handler != env.from) {
@@ -264,11 +270,8 @@ Result<void> CaseExchange::ApplyFromHandler(Connection& c, const federation::Ver
 
 Result<void> CaseExchange::ApplyReply(Connection& c, const federation::VerifiedEnvelope& env,
                                       const std::string& body_json) {
-  auto rec = store::CaseStore::FindByTrackingId(c, env.case_id);
-  if (!rec) {
-    if (rec.error().code != ErrorCode::kNotFound) return tl::unexpected(rec.error());
-    return Fail(ErrorCode::kNotFound, "case " + env.case_id + " is not known at this node");
-  }
+  auto rec = KnownCase(c, env.case_id);
+  if (!rec) return tl::unexpected(rec.error());
   auto link = LinkOf(c, rec->id);
   if (!link) return tl::unexpected(link.error());
   if (!*link || (*link)->upstream != env.from) {

@@ -205,25 +205,6 @@ void PrintDistribution(const char* label, const std::vector<std::int64_t>& ms) {
               Quantile(ms, 0.9), Quantile(ms, 0.99), Quantile(ms, 1.0), ms.size());
 }
 
-std::string FileSystemOf(const fs::path& p) {
-  struct statfs s {};
-  if (::statfs(p.c_str(), &s) != 0) return "unknown fs";
-  switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53:
-      return "ext4";
-    case 0x58465342:
-      return "xfs";
-    case 0x794C7630:
-      return "overlayfs";
-    case 0x01021994:
-      return "tmpfs: fsync is free, so these are not durable-disk figures";
-    default:
-      return "fs magic " + std::to_string(static_cast<unsigned long>(s.f_type));
-  }
-}
-
-double Mb(std::int64_t kib) { return static_cast<double>(kib) * 1024 / 1e6; }
-
 struct Bounds {
   PartRate verify, sign, commit;
   double verify_bound = 0;  // cores x R_verify / 2

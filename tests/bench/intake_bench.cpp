@@ -86,26 +86,6 @@ class WorkDir {
   bool keep_;
 };
 
-std::string FileSystemOf(const fs::path& p) {
-  struct statfs s {};
-  if (::statfs(p.c_str(), &s) != 0) return "unknown fs";
-  switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53:
-      return "ext4";
-    case 0x58465342:
-      return "xfs";
-    case 0x9123683E:
-      return "btrfs";
-    case 0x794C7630:
-      return "overlayfs";
-    case 0x01021994:
-      return "tmpfs: fsync is free, so these are not durable-disk figures";
-    default:
-      return "fs magic " + std::to_string(static_cast<unsigned long>(s.f_type));
-  }
-}
-
-double Mb(std::int64_t kib) { return static_cast<double>(kib) * 1024 / 1e6; }
 const char* Verdict(bool met) { return met ? "PASS" : "BELOW"; }
 
 void PrintPart(const char* name, const PartRate& p, const std::string& note) {

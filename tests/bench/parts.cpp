@@ -1,5 +1,7 @@
 #include "tests/bench/parts.hpp"
 
+#include <sys/vfs.h>
+
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -184,6 +186,25 @@ Result<PartRate> MeasureHttpRate(int server_threads, const std::string& body, Lo
   io.stop();
   for (auto& t : threads) t.join();
   return out;
+}
+
+std::string FileSystemOf(const std::filesystem::path& p) {
+  struct statfs s {};
+  if (::statfs(p.c_str(), &s) != 0) return "unknown fs";
+  switch (static_cast<unsigned long>(s.f_type)) {
+    case 0xEF53:
+      return "ext4";
+    case 0x58465342:
+      return "xfs";
+    case 0x9123683E:
+      return "btrfs";
+    case 0x794C7630:
+      return "overlayfs";
+    case 0x01021994:
+      return "tmpfs: fsync is free, so these are not durable-disk figures";
+    default:
+      return "fs magic " + std::to_string(static_cast<unsigned long>(s.f_type));
+  }
 }
 
 }  // namespace simpul::bench

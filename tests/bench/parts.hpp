@@ -53,4 +53,11 @@ Result<PartRate> MeasureCommitRate(const std::filesystem::path& dir, int writers
 // are filled in). Fails when the server cannot listen.
 Result<PartRate> MeasureHttpRate(int server_threads, const std::string& body, LoadOptions load);
 
+// The file system holding `path`, as a figure's context ("ext4"; tmpfs gets a warning that fsync
+// is free there).
+std::string FileSystemOf(const std::filesystem::path& path);
+
+// KiB (as /proc reports memory) to decimal megabytes.
+inline double Mb(std::int64_t kib) { return static_cast<double>(kib) * 1024 / 1e6; }
+
 }  // namespace simpul::bench
