@@ -2,6 +2,7 @@
 // coordinator, a province (prov:32), a regency in it (kab:32.04) and a ministry (kl:pupr).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "tests/integration/federation_fixture.hpp"
@@ -153,6 +154,35 @@ TEST_F(FederationTest, MultiHopKeepsTheOriginInformed) {
   EXPECT_TRUE(WaitCase("kab:32.04", id, [](const json& c) {
     return c.dump().find("Terima kasih, kapan mulai?") != std::string::npos;
   }));
+}
+
+// The federation staff routes admit exactly their roles (they are registered only on a federated
+// node, so the route-table authorisation matrix does not see them).
+TEST_F(FederationTest, FederationStaffRoutesAdmitTheirRolesOnly) {
+  auto [id, code] = File("kl:pupr");
+  auto& node = fed_.node("kl:pupr");
+  NodeApi api(node.port());
+  const std::string peers = "/api/v1/federation/peers";
+  const std::string routes = "/api/v1/cases/" + id + "/routes";
+  EXPECT_EQ(api.Get(peers).status, 401);
+  EXPECT_EQ(api.Get(routes).status, 401);
+  const std::map<std::string, std::pair<int, int>> expected = {
+      // role: {peers, routes}
+      {"verifier", {403, 200}},
+      {"unit_officer", {403, 403}},
+      {"supervisor", {200, 200}},
+      {"auditor", {200, 403}},
+  };
+  ASSERT_TRUE(node.AddUnit("dpu", "Direktorat Jalan"));
+  for (const auto& [role, want] : expected) {
+    auto password = node.AddUser("user_" + role, role, role == "unit_officer" ? "dpu" : "");
+    ASSERT_TRUE(password) << role << ": " << password.error().message;
+    const std::string token = api.Login("user_" + role, *password);
+    EXPECT_EQ(api.Get(peers, token).status, want.first) << role;
+    EXPECT_EQ(api.Get(routes, token).status, want.second) << role;
+  }
+  EXPECT_EQ(api.Get(peers, fed_.Token("kl:pupr")).status, 200);
+  EXPECT_EQ(api.Get(routes, fed_.Token("kl:pupr")).status, 200);
 }
 
 }  // namespace
