@@ -170,7 +170,8 @@ net::awaitable<void> PeerStatusLoop(NodeApp::Parts* p) {
   }
 }
 
-Result<void> BuildFederation(NodeApp::Parts& p) {
+// The federation TLS identity, the trust anchor (if installed) and the signing key.
+Result<void> LoadFederationState(NodeApp::Parts& p) {
   const auto& c = p.config;
   auto identity = crypto::TlsIdentity::ReadFiles(c.FederationCertPath(), c.FederationKeyPath());
   if (!identity) {
@@ -192,19 +193,12 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   if (!signing) return tl::unexpected(signing.error());
   p.fed_state =
       std::make_unique<fed::FederationState>(c.node_id, std::move(anchor), std::move(*signing));
-  p.outbox = std::make_unique<fed::Outbox>(*p.fed_state, p.clock);
-  p.exchange = std::make_unique<fed::CaseExchange>(*p.fed_state, *p.outbox, *p.cases);
-  p.inbox = std::make_unique<fed::Inbox>(*p.fed_state, *p.db, *p.outbox, *p.exchange, p.clock);
-  fed::DispatchOptions dispatch;
-  dispatch.delivery.base = c.federation.retry_base;
-  dispatch.delivery.cap = c.federation.retry_cap;
-  dispatch.delivery.breaker_failures = c.federation.breaker_failures;
-  p.dispatchers = std::make_unique<fed::Dispatchers>(p.io, *p.fed_state, *p.db, *p.fed_identity,
-                                                     dispatch, p.clock);
-  p.dir_sync =
-      std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
-  if (auto r = p.dir_sync->LoadStored(); !r) return r;
-  p.gap_puller = std::make_unique<fed::GapPuller>(p.io, *p.fed_state, *p.inbox, *p.fed_identity);
+  return {};
+}
+
+// Connects the parts: commits wake the dispatchers, gaps start pulls, a new directory promotes
+// a pending key and re-checks blocked lanes, and case actions go through the exchange.
+void WireFederation(NodeApp::Parts& p) {
   fed::GapPuller* puller = p.gap_puller.get();
   p.inbox->SetGapHandler([puller](const std::string& sender, std::int64_t from, std::int64_t to) {
     puller->Pull(sender, from, to);
@@ -219,9 +213,13 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
     (void)raw->dispatchers->Start();  // lanes blocked on the old directory look again
   });
   p.cases->SetHooks(p.exchange.get());
+}
 
+// The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
+Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.fed_api = std::make_unique<api::FederationApi>(api::FederationApi{
       *p.fed_state, *p.inbox, *p.dispatchers, *p.dir_sync, *p.db, *p.cases, p.clock});
+  NodeApp::Parts* raw = &p;
   p.fed_router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddFederationPeerRoutes(*p.fed_router, *p.fed_api);
@@ -236,8 +234,29 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   });
   if (!ctx) return tl::unexpected(ctx.error());
   p.fed_tls = std::make_unique<net::ssl::context>(ctx->release());
-  p.fed_server = std::make_unique<http::HttpServer>(p.io, *p.fed_router, p.metrics, c.limits);
+  p.fed_server =
+      std::make_unique<http::HttpServer>(p.io, *p.fed_router, p.metrics, p.config.limits);
   return {};
+}
+
+Result<void> BuildFederation(NodeApp::Parts& p) {
+  if (auto r = LoadFederationState(p); !r) return r;
+  const auto& c = p.config;
+  p.outbox = std::make_unique<fed::Outbox>(*p.fed_state, p.clock);
+  p.exchange = std::make_unique<fed::CaseExchange>(*p.fed_state, *p.outbox, *p.cases);
+  p.inbox = std::make_unique<fed::Inbox>(*p.fed_state, *p.db, *p.outbox, *p.exchange, p.clock);
+  fed::DispatchOptions dispatch;
+  dispatch.delivery.base = c.federation.retry_base;
+  dispatch.delivery.cap = c.federation.retry_cap;
+  dispatch.delivery.breaker_failures = c.federation.breaker_failures;
+  p.dispatchers = std::make_unique<fed::Dispatchers>(p.io, *p.fed_state, *p.db, *p.fed_identity,
+                                                     dispatch, p.clock);
+  p.dir_sync =
+      std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
+  if (auto r = p.dir_sync->LoadStored(); !r) return r;
+  p.gap_puller = std::make_unique<fed::GapPuller>(p.io, *p.fed_state, *p.inbox, *p.fed_identity);
+  WireFederation(p);
+  return BuildFederationListener(p);
 }
 
 }  // namespace
