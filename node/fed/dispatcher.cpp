@@ -34,6 +34,16 @@ double Jitter() {
 
 constexpr std::chrono::seconds kBlockedRecheck{1};
 
+// The body of an inbox POST: the envelopes, one per line.
+std::string JoinEnvelopes(const std::vector<store::OutboxRow>& rows) {
+  std::string body;
+  for (const auto& row : rows) {
+    body += row.envelope;
+    body += '\n';
+  }
+  return body;
+}
+
 // Matches the inbox's outcome lines to `rows`: a row counts as delivered only with a receipt from
 // `dest` that verifies and names the row's msg_id and hash. Returns (seq, receipt) of those;
 // `first_error` says why the first other row was not.
@@ -114,6 +124,24 @@ struct Dispatchers::Lane {
   std::uint64_t batches_sent = 0;
   federation::BreakerState breaker = federation::BreakerState::kClosed;
   int failures = 0;
+
+  // The directory entry of `dest` if delivery may go ahead at `now_ms`; otherwise nullptr, the
+  // lane marked blocked (fail closed on a missing or expired directory) and the reason recorded.
+  const federation::NodeEntry* Destination(const federation::Directory* directory,
+                                           std::int64_t now_ms) {
+    blocked = true;
+    if (directory == nullptr || directory->Expired(now_ms)) {
+      Record("federation stopped: the directory is missing or expired (outbound work is queued)");
+      return nullptr;
+    }
+    const federation::NodeEntry* node = directory->Find(dest);
+    if (node == nullptr) {
+      Record(dest + " is not in the directory; its envelopes wait");
+      return nullptr;
+    }
+    blocked = false;
+    return node;
+  }
 
   // Makes sure `client` talks to `node`'s endpoint and expects its current pin.
   Result<void> EnsureClient(const federation::NodeEntry& node,
@@ -241,20 +269,8 @@ net::awaitable<void> Dispatchers::Run(std::shared_ptr<Lane> lane) {
 net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   const std::int64_t now_ms = clock_().time_since_epoch().count();
   auto directory = state_.directory();
-  const auto blocked = [&](std::string why) {
-    lane.Record(std::move(why));
-    lane.blocked = true;
-  };
-  lane.blocked = false;
-  if (directory == nullptr || directory->Expired(now_ms)) {
-    blocked("federation stopped: the directory is missing or expired (outbound work is queued)");
-    co_return false;
-  }
-  const federation::NodeEntry* node = directory->Find(lane.dest);
-  if (node == nullptr) {
-    blocked(lane.dest + " is not in the directory; its envelopes wait");
-    co_return false;
-  }
+  const federation::NodeEntry* node = lane.Destination(directory.get(), now_ms);
+  if (node == nullptr) co_return false;
   const int max_batch = static_cast<int>(directory->document().policy.max_batch);
   const std::string dest = lane.dest;
   const std::int64_t after = lane.sent_through;
@@ -272,11 +288,7 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
     lane.Fail(ready.error().message, std::nullopt);
     co_return false;
   }
-  std::string body;
-  for (const auto& row : *rows) {
-    body += row.envelope;
-    body += '\n';
-  }
+  std::string body = JoinEnvelopes(*rows);
   std::string target = "/federation/v1/inbox";
   std::string content_type = "application/x-ndjson";
   auto response = co_await lane.client->Request(federation::PeerMethod::kPost, std::move(target),
