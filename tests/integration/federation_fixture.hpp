@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -65,14 +66,29 @@ class Federation {
     for (auto& [id, node] : nodes_) Expect(*node, {"trust", "install", anchor});
   }
 
-  void StartAll() {
+  // Starts the coordinator and every member except those in `not_started` (which a test may
+  // impersonate with the member's own keys).
+  void StartAll(const std::set<std::string>& not_started = {}) {
     auto started = coordinator_->Start();
     ASSERT_TRUE(started) << started.error().message;
     for (auto& [id, node] : nodes_) {
+      if (not_started.count(id) > 0) continue;
       auto r = node->Start();
       ASSERT_TRUE(r) << id << ": " << r.error().message;
     }
-    for (auto& [id, node] : nodes_) WaitForDirectory(id);
+    for (auto& [id, node] : nodes_) {
+      if (not_started.count(id) == 0) WaitForDirectory(id);
+    }
+  }
+
+  // The federation endpoint ("https://127.0.0.1:port") written in the member's config.
+  std::string Endpoint(const std::string& id) {
+    std::ifstream in(node(id).config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string cfg = text.str();
+    const auto at = cfg.find("endpoint = \"") + 12;
+    return cfg.substr(at, cfg.find('"', at) - at);
   }
 
   NodeProcess& coordinator() { return *coordinator_; }
