@@ -88,7 +88,12 @@ struct DirectorySync::Impl {
   net::awaitable<Result<std::string>> Get(std::string target, bool conditional);
   net::awaitable<Result<bool>> Fetch();
   net::awaitable<Result<bool>> Coordinate();
-  Result<bool> Install(federation::Directory dir, bool store_it);
+  net::awaitable<Result<std::optional<store::DirectoryRow>>> LatestAsync() {
+    co_return co_await db.Read<std::optional<store::DirectoryRow>>(
+        [](store::Connection& c) { return store::FederationStore::LatestDirectory(c); });
+  }
+  // Stores (when `store_it`) and puts `dir` in force.
+  net::awaitable<Result<bool>> Install(federation::Directory dir, bool store_it);
 };
 
 DirectorySync::DirectorySync(net::io_context& io, const NodeConfig& config, FederationState& state,
@@ -118,16 +123,17 @@ Result<void> DirectorySync::LoadStored() {
   return {};
 }
 
-Result<bool> DirectorySync::Impl::Install(federation::Directory dir, bool store_it) {
+net::awaitable<Result<bool>> DirectorySync::Impl::Install(federation::Directory dir,
+                                                          bool store_it) {
   if (store_it) {
     store::DirectoryRow row{dir.version(), dir.Etag(), dir.signed_bytes(), NowMs()};
-    auto stored = db.WriteSync<int>([&row](store::Connection& c) -> Result<int> {
+    auto stored = co_await db.Write<int>([&row](store::Connection& c) -> Result<int> {
       if (auto r = store::FederationStore::InsertDirectory(c, row); !r) {
         return tl::unexpected(r.error());
       }
       return 0;
     });
-    if (!stored) return tl::unexpected(stored.error());
+    if (!stored) co_return tl::unexpected(stored.error());
   }
   LogEvent(spdlog::level::info, "directory_accepted",
            {{"version", dir.version()},
@@ -135,7 +141,7 @@ Result<bool> DirectorySync::Impl::Install(federation::Directory dir, bool store_
             {"expires_at", dir.document().expires_at},
             {"nodes", dir.document().nodes.size()}});
   state.SetDirectory(std::make_shared<const federation::Directory>(std::move(dir)));
-  return true;
+  co_return true;
 }
 
 net::awaitable<Result<std::string>> DirectorySync::Impl::Get(std::string target, bool conditional) {
@@ -206,7 +212,7 @@ net::awaitable<Result<bool>> DirectorySync::Impl::Fetch() {
              {{"error", next.error().message}, {"code", ErrorCodeName(next.error().code)}});
     co_return tl::unexpected(next.error());
   }
-  co_return Install(std::move(*next), true);
+  co_return co_await Install(std::move(*next), true);
 }
 
 net::awaitable<Result<bool>> DirectorySync::Impl::Coordinate() {
@@ -223,18 +229,18 @@ net::awaitable<Result<bool>> DirectorySync::Impl::Coordinate() {
     auto signing = crypto::ReadKeyFile(config.DirectoryKeyPath());
     if (!signing) co_return tl::unexpected(signing.error());
     coord::PublishInput input{*entry, *signing, now, lifetime, coord::PolicyFromConfig(config)};
-    auto published = db.WriteSync<coord::PublishedDirectory>(
+    auto published = co_await db.Write<coord::PublishedDirectory>(
         [&input](store::Connection& c) { return coord::Publish(c, input); });
     if (!published) co_return tl::unexpected(published.error());
     LogEvent(spdlog::level::info, "directory_published",
              {{"version", published->version}, {"expires_at", published->expires_at}});
   }
-  auto latest = Latest();
+  auto latest = co_await LatestAsync();
   if (!latest) co_return tl::unexpected(latest.error());
   if (!*latest || (current && (*latest)->version == current->version())) co_return false;
   auto dir = federation::ReopenDirectory((*latest)->bytes, *state.anchor());
   if (!dir) co_return tl::unexpected(dir.error());
-  co_return Install(std::move(*dir), false);
+  co_return co_await Install(std::move(*dir), false);
 }
 
 net::awaitable<Result<bool>> DirectorySync::RunOnce() {
