@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <optional>
 
 namespace simpul::crypto {
 namespace {
@@ -19,19 +18,6 @@ bool HasControlCharacter(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
-// Decimal without sign, spaces or leading zeros, as the checkpoint size line.
-std::optional<std::uint64_t> ParseSize(std::string_view s) {
-  if (s.empty() || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 // "cosignature/v1\ntime <t>\n" || checkpoint text: what an Ed25519 cosignature signs.
 std::string CosignedMessage(std::string_view checkpoint_text, std::uint64_t time) {
   std::string message = "cosignature/v1\ntime " + std::to_string(time) + "\n";
@@ -40,6 +26,22 @@ std::string CosignedMessage(std::string_view checkpoint_text, std::uint64_t time
 }
 
 }  // namespace
+
+Result<std::uint64_t> ParseTlogDecimal(std::string_view text) {
+  const auto bad = [&] {
+    return Fail(ErrorCode::kInvalidArgument,
+                "\"" + std::string(text) + "\" is not a 64-bit decimal without leading zeros");
+  };
+  if (text.empty() || (text.size() > 1 && text[0] == '0')) return bad();
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return bad();
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return bad();
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 Result<std::string> FormatCheckpoint(const Checkpoint& checkpoint) {
   if (checkpoint.origin.empty()) return tl::unexpected(Malformed("empty origin"));
@@ -82,7 +84,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view text) {
   }
   Checkpoint checkpoint;
   checkpoint.origin = std::string(lines[0]);
-  const std::optional<std::uint64_t> size = ParseSize(lines[1]);
+  const Result<std::uint64_t> size = ParseTlogDecimal(lines[1]);
   if (!size) {
     return tl::unexpected(
         Malformed("tree size is not a 64-bit decimal number without leading zeros"));

@@ -33,6 +33,10 @@ struct Checkpoint {
   bool operator==(const Checkpoint&) const = default;
 };
 
+// Reads a number as the tlog formats write sizes and indexes: ASCII decimal, no sign, no leading
+// zeros (unless it is 0), at most 2^64 - 1. Fails with kInvalidArgument otherwise.
+Result<std::uint64_t> ParseTlogDecimal(std::string_view text);
+
 // The note text of `checkpoint`, ending in a newline. Fails with kInvalidArgument if the origin or
 // an extension line is empty or holds a control character (a newline among them).
 Result<std::string> FormatCheckpoint(const Checkpoint& checkpoint);

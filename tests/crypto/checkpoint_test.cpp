@@ -82,6 +82,15 @@ TEST(CheckpointTest, BadBodiesAreRejected) {
   EXPECT_FALSE(FormatCheckpoint({"a", 1, EmptyRoot(), {"x\ny"}}));
 }
 
+TEST(CheckpointTest, TlogDecimalsAreCanonical) {
+  EXPECT_EQ(ParseTlogDecimal("0").value(), 0u);
+  EXPECT_EQ(ParseTlogDecimal("20852163").value(), 20852163u);
+  EXPECT_EQ(ParseTlogDecimal("18446744073709551615").value(), 18446744073709551615u);
+  for (const char* bad : {"", "00", "01", "-0", "+1", "1 ", "0x1", "18446744073709551616"}) {
+    EXPECT_FALSE(ParseTlogDecimal(bad)) << bad;
+  }
+}
+
 TEST(CheckpointTest, PublishedCosignaturesCarryTheirTimes) {
   const Note note =
       ParseNote(std::string(kSpecCheckpoint) + "\n" + std::string(kSpecCosignatureLine)).value();
