@@ -117,6 +117,7 @@ struct Dispatchers::Lane {
   // without waiting for that write. Reset to 0 (resend from the oldest undelivered; the receiver
   // answers resends with the stored receipts) after any failure.
   std::int64_t sent_through = 0;
+  std::uint64_t generation = 0;  // incremented by every failure
 
   mutable std::mutex mu;  // guards the status below, read by Status()
   std::string last_error;
@@ -165,6 +166,7 @@ struct Dispatchers::Lane {
   // A delivery attempt failed: back off (honouring the peer's Retry-After) and remember why.
   void Fail(std::string why, std::optional<std::chrono::milliseconds> retry_after) {
     sent_through = 0;
+    ++generation;
     policy.OnFailure(std::chrono::steady_clock::now(), retry_after, Jitter());
     LogEvent(spdlog::level::warn, "delivery_failed",
              {{"dest", dest},
@@ -274,6 +276,9 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   const int max_batch = static_cast<int>(directory->document().policy.max_batch);
   const std::string dest = lane.dest;
   const std::int64_t after = lane.sent_through;
+  // A failure while this batch is in flight (recording an earlier batch's receipts) resets the
+  // start of the next batch; this batch's success must not move it past what failed.
+  const std::uint64_t generation = lane.generation;
   auto rows = co_await db_.Read<std::vector<store::OutboxRow>>(
       [&dest, max_batch, after](store::Connection& c) {
         return store::FederationStore::PendingOutbox(c, dest, max_batch, after);
@@ -313,7 +318,9 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   if (!delivered.empty()) {
     // Recording the receipts overlaps with sending the next batch; only a fully delivered batch
     // moves the start of the next one.
-    if (first_error.empty()) lane.sent_through = rows->back().seq;
+    if (first_error.empty() && generation == lane.generation) {
+      lane.sent_through = rows->back().seq;
+    }
     net::co_spawn(lane.strand, RecordDelivered(lane, std::move(delivered)), net::detached);
   }
   if (!first_error.empty()) {
@@ -339,7 +346,6 @@ net::awaitable<void> Dispatchers::RecordDelivered(
         return 0;
       });
   if (!marked) {
-    lane.sent_through = 0;
     lane.Fail("recording receipts: " + marked.error().message, std::nullopt);
     co_return;
   }
