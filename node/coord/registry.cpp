@@ -57,11 +57,8 @@ std::vector<federation::DirectoryCategory> NationalCategories() {
 
 Result<void> InsertVersion(store::Connection& c, const PublishedDirectory& version,
                            std::string_view bytes) {
-  auto stmt =
-      c.Prepare("INSERT INTO fed_directory (version, etag, bytes, stored_at) VALUES (?, ?, ?, ?)");
-  if (!stmt) return tl::unexpected(stmt.error());
-  return stmt->BindAll(version.version, version.etag, crypto::AsBytes(bytes), version.issued_at)
-      .Run();
+  return store::FederationStore::InsertDirectory(
+      c, {version.version, version.etag, std::string(bytes), version.issued_at});
 }
 
 }  // namespace
@@ -167,17 +164,13 @@ Result<void> RevokeKey(store::Connection& c, std::string_view node_id, std::stri
 }
 
 Result<StoredDirectory> LatestDirectory(store::Connection& c) {
-  auto stmt = c.Prepare(
-      "SELECT version, etag, bytes, stored_at FROM fed_directory ORDER BY version DESC LIMIT 1");
-  if (!stmt) return tl::unexpected(stmt.error());
-  Result<bool> row = stmt->Step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) {
+  auto latest = store::FederationStore::LatestDirectory(c);
+  if (!latest) return tl::unexpected(latest.error());
+  if (!*latest) {
     return Fail(ErrorCode::kNotFound,
                 "no directory version has been published; run `simpulctl directory publish`");
   }
-  return StoredDirectory{stmt->Int(0), stmt->Text(1), crypto::ToString(stmt->Blob(2)),
-                         stmt->Int(3)};
+  return std::move(**latest);
 }
 
 Result<PublishedDirectory> Publish(store::Connection& c, const PublishInput& input) {

@@ -24,6 +24,7 @@
 #include "federation/directory_document.hpp"
 #include "federation/enrollment.hpp"
 #include "node/store/connection.hpp"
+#include "node/store/federation_store.hpp"
 
 namespace simpul::coord {
 
@@ -44,13 +45,8 @@ struct PublishedDirectory {
   std::int64_t expires_at = 0;
 };
 
-// The newest stored version.
-struct StoredDirectory {
-  std::int64_t version = 0;
-  std::string etag;
-  std::string bytes;  // the signed canonical bytes nodes fetch
-  std::int64_t stored_at = 0;
-};
+// A stored version: its signed canonical bytes (what nodes fetch), ETag and time.
+using StoredDirectory = store::DirectoryRow;
 
 // Registers the node `request` describes (verify it with VerifyEnrollment first), every key
 // active from `now_ms`. Fails with kConflict if the node id is registered.
