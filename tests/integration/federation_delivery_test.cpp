@@ -243,12 +243,7 @@ TEST_F(FederationDeliveryTest, StreamEndpointServesOnlyTheCallersOwnStream) {
     auto server =
         crypto::TlsIdentity::ReadFiles(pupr_keys / "federation.crt", pupr_keys / "federation.key");
     if (!server) return tl::unexpected(server.error());
-    std::ifstream config(fed_.node("kl:pupr").config_path());
-    std::stringstream text;
-    text << config.rdbuf();
-    const std::string cfg = text.str();
-    const auto at = cfg.find("endpoint = \"") + 12;
-    const std::string endpoint = cfg.substr(at, cfg.find('"', at) - at);
+    const std::string endpoint = fed_.Endpoint("kl:pupr");
     boost::asio::io_context io;
     auto client = federation::PeerClient::Create(io.get_executor(), *identity, endpoint,
                                                  server->spki_sha256_hex());
@@ -289,12 +284,7 @@ TEST_F(FederationDeliveryTest, CertificatesThatDoNotMatchTheDirectoryAreRefused)
   auto kab_identity =
       crypto::TlsIdentity::ReadFiles(keys / "federation.crt", keys / "federation.key");
   ASSERT_TRUE(kab_identity) << kab_identity.error().message;
-  std::ifstream config(kab.config_path());
-  std::stringstream text;
-  text << config.rdbuf();
-  const std::string cfg = text.str();
-  const auto at = cfg.find("endpoint = \"") + 12;
-  const std::string endpoint = cfg.substr(at, cfg.find('"', at) - at);
+  const std::string endpoint = fed_.Endpoint("kab:32.04");
   auto call = [&](const crypto::TlsIdentity& as, const std::string& pin) {
     boost::asio::io_context io;
     auto client = federation::PeerClient::Create(io.get_executor(), as, endpoint, pin);
