@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "node/store/schema_parts.hpp"
+
 namespace simpul::store {
 namespace {
 
@@ -258,10 +260,11 @@ CREATE TRIGGER fed_evidence_no_change BEFORE UPDATE ON fed_evidence BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {kSchema1, kSchema2};
-
 }  // namespace
 
-std::span<const Migration> SchemaMigrations() { return kMigrations; }
+std::span<const Migration> SchemaMigrations() {
+  static const std::array<Migration, 3> kMigrations = {kSchema1, kSchema2, kSchemaTlog};
+  return kMigrations;
+}
 
 }  // namespace simpul::store

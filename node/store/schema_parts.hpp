@@ -1,0 +1,11 @@
+#pragma once
+// The migrations after schema 2, one per capability, each in its own schema_<name>.cpp. The list
+// in schema.cpp orders them; a released migration is never edited.
+
+#include "node/store/database.hpp"
+
+namespace simpul::store {
+
+extern const Migration kSchemaTlog;  // 3: the node's transparency log
+
+}  // namespace simpul::store
