@@ -24,7 +24,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 10> kTypeNames = {{
+constexpr std::array<TypeName, 11> kTypeNames = {{
     {MessageType::kCaseForward, "case.forward"},
     {MessageType::kCaseAccept, "case.accept"},
     {MessageType::kCaseDecline, "case.decline"},
@@ -32,13 +32,14 @@ constexpr std::array<TypeName, 10> kTypeNames = {{
     {MessageType::kCaseResponse, "case.response"},
     {MessageType::kCaseReply, "case.reply"},
     {MessageType::kCaseClose, "case.close"},
+    {MessageType::kCaseEscalate, "case.escalate"},
     {MessageType::kNodeReport, "node.report"},
     {MessageType::kReceipt, "receipt"},
     {MessageType::kStreamSkip, "stream.skip"},
 }};
 
-constexpr std::array<MessageType, 10> kAllTypes = [] {
-  std::array<MessageType, 10> all{};
+constexpr std::array<MessageType, kTypeNames.size()> kAllTypes = [] {
+  std::array<MessageType, kTypeNames.size()> all{};
   for (std::size_t i = 0; i < kTypeNames.size(); ++i) all[i] = kTypeNames[i].type;
   return all;
 }();
@@ -86,6 +87,18 @@ constexpr FieldSpec kMessage[] = {
     {.name = "message", .kind = K::kText, .min = 1, .max = kMaxMessage}};
 constexpr FieldSpec kClose[] = {
     {.name = "reason", .kind = K::kText, .optional = true, .min = 1, .max = kMaxNote}};
+constexpr std::string_view kEscalationLevels[] = {"parent", "coordinator"};
+// The clocks of node/domain/sla.hpp that can be missed (auto_close closes a case instead).
+constexpr std::string_view kEscalatedClocks[] = {"verify", "first_response", "settle"};
+constexpr FieldSpec kEscalate[] = {
+    {.name = "level", .kind = K::kToken, .min = 1, .max = 32, .one_of = kEscalationLevels},
+    {.name = "clock", .kind = K::kToken, .min = 1, .max = 32, .one_of = kEscalatedClocks},
+    {.name = "due_at", .kind = K::kInteger, .min = 0, .max = kMax},
+    {.name = "overdue_working_days", .kind = K::kInteger, .min = 0, .max = 100000},
+    {.name = "state", .kind = K::kToken, .min = 1, .max = 32, .one_of = kCaseStates},
+    {.name = "category", .kind = K::kToken, .min = 1, .max = 64},
+    {.name = "region", .kind = K::kToken, .min = 2, .max = 13},
+};
 constexpr FieldSpec kReport[] = {{.name = "counts", .kind = K::kCounts, .max = 1000}};
 constexpr FieldSpec kReceiptBody[] = {
     {.name = "for_msg_id", .kind = K::kUuidV7},
@@ -113,6 +126,8 @@ std::span<const FieldSpec> SchemaOf(MessageType type) {
       return kMessage;
     case MessageType::kCaseClose:
       return kClose;
+    case MessageType::kCaseEscalate:
+      return kEscalate;
     case MessageType::kNodeReport:
       return kReport;
     case MessageType::kReceipt:

@@ -26,6 +26,11 @@
 //   case.response  message text 1..20000
 //   case.reply     message text 1..20000
 //   case.close     reason? text 1..2000
+//   case.escalate  level: parent | coordinator (who it goes to), clock: verify | first_response |
+//                  settle (the missed deadline's clock), due_at integer >= 0 (that deadline, Unix
+//                  ms), overdue_working_days integer 0..100000, state: a lifecycle state name,
+//                  category token 1..64, region token 2..13. Case metadata only: a title, body or
+//                  reporter member is rejected like any other unlisted member.
 //   node.report    counts: up to 1000 names (token 1..64) each naming an integer >= 0 or an
 //                  object of up to 1000 such integers, e.g. {"by_state":{"verified":2}}
 //   receipt        for_msg_id UUIDv7, for_hash hex 64, log_index integer >= 0,
@@ -53,6 +58,7 @@ enum class MessageType {
   kCaseResponse,  // case.response: the handler's follow-up for the reporter
   kCaseReply,     // case.reply: the reporter's reply, relayed by the origin node
   kCaseClose,     // case.close: the case is closed
+  kCaseEscalate,  // case.escalate: an overdue case raised to the parent node or the coordinator
   kNodeReport,    // node.report: periodic statistics for the coordinator
   kReceipt,       // receipt: the receiver acknowledges an envelope
   kStreamSkip,    // stream.skip: a message that can never apply is skipped

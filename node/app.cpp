@@ -17,6 +17,7 @@
 #include "crypto/tls_context.hpp"
 #include "crypto/tls_identity.hpp"
 #include "federation/trust_anchor.hpp"
+#include "node/api/escalation_routes.hpp"
 #include "node/api/federation_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/coord/own_entry.hpp"
@@ -24,6 +25,7 @@
 #include "node/fed/case_exchange.hpp"
 #include "node/fed/directory_sync.hpp"
 #include "node/fed/dispatcher.hpp"
+#include "node/fed/escalation_exchange.hpp"
 #include "node/fed/federation_state.hpp"
 #include "node/fed/gap_puller.hpp"
 #include "node/fed/inbox.hpp"
@@ -65,12 +67,14 @@ struct NodeApp::Parts {
   std::unique_ptr<crypto::TlsIdentity> fed_identity;
   std::unique_ptr<fed::FederationState> fed_state;
   std::unique_ptr<fed::Outbox> outbox;
+  std::unique_ptr<fed::EscalationExchange> escalations;
   std::unique_ptr<fed::CaseExchange> exchange;
   std::unique_ptr<fed::Inbox> inbox;
   std::unique_ptr<fed::Dispatchers> dispatchers;
   std::unique_ptr<fed::GapPuller> gap_puller;
   std::unique_ptr<fed::DirectorySync> dir_sync;
   std::unique_ptr<api::FederationApi> fed_api;
+  std::unique_ptr<api::EscalationApi> escalation_api;
   std::unique_ptr<http::Router> fed_router;
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
@@ -213,6 +217,13 @@ void WireFederation(NodeApp::Parts& p) {
     (void)raw->dispatchers->Start();  // lanes blocked on the old directory look again
   });
   p.cases->SetHooks(p.exchange.get());
+  p.cases->SetEscalationHooks(p.escalations.get());
+}
+
+// The federation's metric families and the escalation counters, for /metrics.
+net::awaitable<void> AppendFederatedMetrics(NodeApp::Parts* p, std::string& out) {
+  co_await api::AppendFederationMetrics(*p->fed_api, out);
+  co_await api::AppendEscalationMetrics(*p->escalation_api, out);
 }
 
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
@@ -224,10 +235,10 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddFederationPeerRoutes(*p.fed_router, *p.fed_api);
   api::AddFederationStaffRoutes(*p.router, *p.fed_api);
-  api::FederationApi* fed_api = p.fed_api.get();
-  p.api->extra_metrics = [fed_api](std::string& out) {
-    return api::AppendFederationMetrics(*fed_api, out);
-  };
+  p.escalation_api = std::make_unique<api::EscalationApi>(
+      api::EscalationApi{*p.db, p.config.role == NodeRole::kCoordinator});
+  api::AddEscalationRoutes(*p.router, *p.escalation_api);
+  p.api->extra_metrics = [raw](std::string& out) { return AppendFederatedMetrics(raw, out); };
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
     return state->NodeForSpki(spki).has_value();
@@ -243,7 +254,9 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   if (auto r = LoadFederationState(p); !r) return r;
   const auto& c = p.config;
   p.outbox = std::make_unique<fed::Outbox>(*p.fed_state, p.clock);
-  p.exchange = std::make_unique<fed::CaseExchange>(*p.fed_state, *p.outbox, *p.cases);
+  p.escalations = std::make_unique<fed::EscalationExchange>(*p.fed_state, *p.outbox, p.clock);
+  p.exchange =
+      std::make_unique<fed::CaseExchange>(*p.fed_state, *p.outbox, *p.cases, *p.escalations);
   p.inbox = std::make_unique<fed::Inbox>(*p.fed_state, *p.db, *p.outbox, *p.exchange, p.clock);
   fed::DispatchOptions dispatch;
   dispatch.delivery.base = c.federation.retry_base;
@@ -295,7 +308,8 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->calendar = std::make_unique<domain::WorkingCalendar>(std::move(*calendar));
   p->catalog = std::make_unique<service::Catalog>(*p->db, domain::RegionRegistry::Builtin());
   if (auto r = p->catalog->Load(); !r) return tl::unexpected(r.error());
-  service::CaseServiceConfig case_config{c.node_id, service::TrackingPrefix(c.node_id), {}, c.sla};
+  service::CaseServiceConfig case_config{
+      c.node_id, service::TrackingPrefix(c.node_id), {}, c.sla, c.escalation};
   case_config.limits.max_attachment_bytes =
       std::min<std::size_t>(case_config.limits.max_attachment_bytes, c.max_upload_bytes);
   p->cases =
@@ -401,10 +415,12 @@ net::awaitable<void> SweepLoop(NodeApp::Parts* p) {
     auto report = co_await p->cases->Sweep();
     if (!report) {
       LogEvent(spdlog::level::warn, "sweep_failed", {{"error", report.error().message}});
-    } else if (report->auto_closed + report->escalated + report->failed > 0) {
+    } else if (report->auto_closed + report->escalated + report->escalated_beyond + report->failed >
+               0) {
       LogEvent(spdlog::level::info, "sweep",
                {{"auto_closed", report->auto_closed},
                 {"escalated", report->escalated},
+                {"escalated_beyond", report->escalated_beyond},
                 {"failed", report->failed},
                 {"last_error", report->last_error}});
     }

@@ -171,6 +171,33 @@ Result<void> ReadStringList(const toml::table& t, std::string_view key,
   return {};
 }
 
+// [escalation]: working days past a missed deadline before the sweeper raises it beyond the node.
+// Unknown keys are refused: a misspelt threshold would otherwise silently keep its default.
+Result<void> ReadEscalation(const toml::table& t, NodeConfig& c) {
+  auto node = t.get("escalation");
+  if (node == nullptr) return {};
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return tl::unexpected(Bad("escalation", "must be a table"));
+  for (const auto& [key, value] : *table) {
+    if (key.str() != "parent_after_days" && key.str() != "coordinator_after_days") {
+      return tl::unexpected(Bad("escalation." + std::string(key.str()),
+                                "unknown key; use parent_after_days or coordinator_after_days"));
+    }
+  }
+  auto& e = c.escalation;
+  for (auto r : {ReadInt(t, "escalation.parent_after_days", e.parent_after_working_days, 0, 250),
+                 ReadInt(t, "escalation.coordinator_after_days", e.coordinator_after_working_days,
+                         0, 250)}) {
+    if (!r) return r;
+  }
+  if (e.coordinator_after_working_days < e.parent_after_working_days) {
+    return tl::unexpected(Bad("escalation.coordinator_after_days",
+                              "must not be below escalation.parent_after_days (" +
+                                  std::to_string(e.parent_after_working_days) + ")"));
+  }
+  return {};
+}
+
 Result<void> ReadFederation(const toml::table& t, NodeConfig& c) {
   auto& f = c.federation;
   std::string listen;
@@ -311,6 +338,7 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
     return tl::unexpected(Bad("log.level", "debug, info, warn or error"));
   }
   if (auto r = ReadLimits(t, c); !r) return tl::unexpected(r.error());
+  if (auto r = ReadEscalation(t, c); !r) return tl::unexpected(r.error());
   if (auto r = ReadFederation(t, c); !r) return tl::unexpected(r.error());
   return c;
 }

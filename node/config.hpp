@@ -9,6 +9,8 @@
 //            max_connections
 //   [sla]    verify_working_days, first_response_working_days, autoclose_working_days,
 //            settle_days, extra_holidays = ["2026-12-31"], builtin_holidays = true
+//   [escalation] parent_after_days = 5  coordinator_after_days = 10  (working days past a missed
+//            deadline before the sweeper escalates it to the parent node / the coordinator)
 //   [auth]   session_ttl_minutes
 //   [log]    level = "info"  format = "text" | "json"
 //   [federation] listen = "127.0.0.1:9443"  endpoint = "https://127.0.0.1:9443"  parent = ""
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "crypto/result.hpp"
+#include "node/domain/escalation.hpp"
 #include "node/domain/sla.hpp"
 #include "node/http/server.hpp"
 
@@ -71,6 +74,7 @@ struct NodeConfig {
   std::size_t max_upload_bytes = 40 << 20;
 
   domain::SlaPolicy sla;
+  domain::EscalationPolicy escalation;
   bool builtin_holidays = true;
   std::vector<std::string> extra_holidays;
   std::chrono::seconds sweep_interval{60};

@@ -36,8 +36,9 @@ Result<std::optional<store::CaseLink>> LinkOf(Connection& c, std::int64_t case_i
 
 }  // namespace
 
-CaseExchange::CaseExchange(FederationState& state, Outbox& outbox, service::CaseService& cases)
-    : state_(state), outbox_(outbox), cases_(cases) {}
+CaseExchange::CaseExchange(FederationState& state, Outbox& outbox, service::CaseService& cases,
+                           EnvelopeApplier& escalations)
+    : state_(state), outbox_(outbox), cases_(cases), escalations_(escalations) {}
 
 Result<void> CaseExchange::Send(Connection& c, MessageType type, const std::string& dest,
                                 const std::string& case_ref, const std::string& body_json) {
@@ -159,6 +160,8 @@ Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelo
       return ApplyFromHandler(c, env, *env.body);
     case MessageType::kCaseReply:
       return ApplyReply(c, env, *env.body);
+    case MessageType::kCaseEscalate:
+      return escalations_.Apply(c, env);
     case MessageType::kStreamSkip: {
       auto body = json::parse(*env.body);
       LogEvent(spdlog::level::err, "peer_skipped_message",

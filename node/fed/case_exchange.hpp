@@ -14,6 +14,7 @@
 //
 // Authorisation of senders: only a case's handler may accept, decline, report status, respond
 // or close it; only its upstream may relay a reply. Anything else is refused (and so dead).
+// case.escalate is not about a case held here: it is handed to the escalation receiver.
 //
 // Thread safety: every method runs on the writer thread, inside the caller's transaction.
 
@@ -27,7 +28,9 @@ namespace simpul::fed {
 
 class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
  public:
-  CaseExchange(FederationState& state, Outbox& outbox, service::CaseService& cases);
+  // `escalations` applies case.escalate envelopes (borrowed).
+  CaseExchange(FederationState& state, Outbox& outbox, service::CaseService& cases,
+               EnvelopeApplier& escalations);
 
   Result<void> CheckAction(store::Connection& c, const store::CaseRecord& rec,
                            const service::ActionCommand& cmd) override;
@@ -51,6 +54,7 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
   FederationState& state_;
   Outbox& outbox_;
   service::CaseService& cases_;
+  EnvelopeApplier& escalations_;
 };
 
 }  // namespace simpul::fed

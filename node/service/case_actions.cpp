@@ -144,8 +144,14 @@ Result<json> PrepareAction(Connection& c, const ActionCommand& cmd, const Catalo
       summary.escalation_level = rec.escalation_level + 1;
       summary.escalated_due_at = rec.next_due_at;
       detail["level"] = summary.escalation_level;
-      detail["to"] = "supervisor";
+      detail["to"] = cmd.beyond ? cmd.beyond->dest : "supervisor";
       if (!rec.next_clock.empty()) detail["clock"] = rec.next_clock;
+      if (cmd.beyond) {
+        detail["escalation"] = domain::Name(cmd.beyond->level);
+        detail["due_at"] = cmd.beyond->due_at.time_since_epoch().count();
+        detail["overdue_working_days"] = cmd.beyond->overdue_working_days;
+        detail["msg_id"] = cmd.beyond->msg_id;
+      }
       break;
     default:
       break;
@@ -252,6 +258,7 @@ Result<SweepReport> CaseService::SweepInWriter(Connection& c) {
       report.last_error = rec.tracking_id + ": " + r.error().message;
     }
   }
+  if (auto r = EscalateBeyondInWriter(c, report); !r) return tl::unexpected(r.error());
   return report;
 }
 

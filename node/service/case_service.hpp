@@ -18,16 +18,19 @@
 #include "crypto/secretbox.hpp"
 #include "node/domain/calendar.hpp"
 #include "node/domain/complaint.hpp"
+#include "node/domain/escalation.hpp"
 #include "node/domain/lifecycle.hpp"
 #include "node/domain/regions.hpp"
 #include "node/domain/sla.hpp"
 #include "node/service/catalog.hpp"
 #include "node/service/clock.hpp"
+#include "node/service/escalation_hooks.hpp"
 #include "node/service/principal.hpp"
 #include "node/service/receipt.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/case_store.hpp"
 #include "node/store/database.hpp"
+#include "node/store/escalation_store.hpp"
 #include "node/store/federation_store.hpp"
 
 namespace simpul::service {
@@ -79,13 +82,16 @@ struct ActionCommand {
   std::string category;                                  // classify
   std::optional<domain::Classification> classification;  // classify
   std::string target_node;  // forward: the receiving node; decline: the suggested node
+  // escalate: set only by the sweeper when the escalation goes beyond this node.
+  std::optional<OverdueEscalation> beyond;
 };
 
 struct SweepReport {
   int auto_closed = 0;
-  int escalated = 0;
-  int failed = 0;          // cases the sweep could not update (retried next sweep)
-  std::string last_error;  // why the last of those failed
+  int escalated = 0;         // to this node's supervisors
+  int escalated_beyond = 0;  // to the parent node or the coordinator
+  int failed = 0;            // cases the sweep could not update (retried next sweep)
+  std::string last_error;    // why the last of those failed
 };
 
 struct CaseStats {
@@ -100,6 +106,7 @@ struct CaseServiceConfig {
   std::string tracking_prefix;  // e.g. "KAB3204"
   domain::ComplaintLimits limits;
   domain::SlaPolicy sla;
+  domain::EscalationPolicy escalation;
 };
 
 class CaseService {
@@ -143,7 +150,10 @@ class CaseService {
       Principal who, std::string tracking_id, std::string sha256_hex);
 
   // Closes cases whose auto-close time has passed and escalates newly overdue ones to the
-  // supervisors. Safe to run concurrently with traffic; each case is its own write job.
+  // supervisors; with escalation hooks set, then escalates deadlines overdue past the policy's
+  // working-day thresholds to the parent node and the coordinator, each level once per deadline
+  // (escalations_sent remembers it across restarts). One write job; each case step is its own
+  // savepoint, so one failing case is counted in `failed` and retried by the next sweep.
   boost::asio::awaitable<Result<SweepReport>> Sweep();
   Result<SweepReport> SweepSync();
 
@@ -151,6 +161,9 @@ class CaseService {
 
   // Plugs in the federation (see case_hooks.hpp). Set once before serving; borrowed.
   void SetHooks(CaseHooks* hooks) { hooks_ = hooks; }
+  // Plugs in escalation beyond the node (see escalation_hooks.hpp). Set once before serving;
+  // borrowed. Without it the sweep escalates to the supervisors only.
+  void SetEscalationHooks(EscalationHooks* hooks) { escalation_hooks_ = hooks; }
 
   // --- Writer-side entry points for the federation inbox (case_peer.cpp). Each runs inside the
   // caller's write job and transaction. ---
@@ -180,6 +193,9 @@ class CaseService {
                                             const std::string& access_code) const;
   Result<SweepReport> SweepInWriter(store::Connection& c);
   Result<void> SweepOne(store::Connection& c, const store::CaseRecord& rec, SweepReport& report);
+  Result<void> EscalateBeyondInWriter(store::Connection& c, SweepReport& report);
+  Result<bool> EscalateBeyondOne(store::Connection& c, const store::EscalationCandidate& candidate,
+                                 OverdueEscalation e);
   std::vector<std::uint8_t> HashAccessCode(std::string_view code) const;
 
   CaseServiceConfig config_;
@@ -193,6 +209,7 @@ class CaseService {
   std::vector<std::uint8_t> access_pepper_;
   Clock clock_;
   CaseHooks* hooks_ = nullptr;
+  EscalationHooks* escalation_hooks_ = nullptr;
 };
 
 // The roles that may take staff action `action` on a case (unit officers only on their unit's

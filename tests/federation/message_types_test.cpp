@@ -40,6 +40,11 @@ json ValidBody(MessageType type) {
       return {{"message", "Terima kasih."}};
     case MessageType::kCaseClose:
       return {{"reason", "selesai"}};
+    case MessageType::kCaseEscalate:
+      return {{"level", "parent"},       {"clock", "verify"},
+              {"due_at", 1783000000000}, {"overdue_working_days", 6},
+              {"state", "submitted"},    {"category", "infrastruktur.jalan"},
+              {"region", "32.04"}};
     case MessageType::kNodeReport:
       return {{"counts", {{"open", 12}, {"by_state", {{"verified", 3}, {"resolved", 0}}}}}};
     case MessageType::kReceipt:
@@ -69,8 +74,8 @@ void ExpectRejected(MessageType type, const json& body, std::string_view prefix)
 
 TEST(MessageTypesTest, WireNamesRoundTrip) {
   const char* expected[] = {"case.forward",  "case.accept", "case.decline", "case.status",
-                            "case.response", "case.reply",  "case.close",   "node.report",
-                            "receipt",       "stream.skip"};
+                            "case.response", "case.reply",  "case.close",   "case.escalate",
+                            "node.report",   "receipt",     "stream.skip"};
   ASSERT_EQ(AllMessageTypes().size(), std::size(expected));
   for (std::size_t i = 0; i < std::size(expected); ++i) {
     EXPECT_EQ(Name(AllMessageTypes()[i]), expected[i]);
@@ -106,6 +111,32 @@ TEST(MessageTypesTest, RejectsMissingRequiredMember) {
     body["case"].erase(member);
     ExpectRejected(MessageType::kCaseForward, body, "case." + std::string(member) + ": required");
   }
+}
+
+TEST(MessageTypesTest, EscalationCarriesCaseMetadataOnly) {
+  const json valid = ValidBody(MessageType::kCaseEscalate);
+  for (const char* member :
+       {"level", "clock", "due_at", "overdue_working_days", "state", "category", "region"}) {
+    json body = valid;
+    body.erase(member);
+    ExpectRejected(MessageType::kCaseEscalate, body, std::string(member) + ": required");
+  }
+  // Closed: neither the complaint's text nor anything about the reporter may ride along.
+  for (const char* member : {"title", "body", "reporter", "reporter_name", "nik", "address"}) {
+    json body = valid;
+    body[member] = "Siti Rahmawati";
+    ExpectRejected(MessageType::kCaseEscalate, body, member);
+  }
+  json supervisor = valid;
+  supervisor["level"] = "supervisor";
+  ExpectRejected(MessageType::kCaseEscalate, supervisor, "level: ");
+  json auto_close = valid;
+  auto_close["clock"] = "auto_close";
+  ExpectRejected(MessageType::kCaseEscalate, auto_close, "clock: ");
+  json negative = valid;
+  negative["overdue_working_days"] = -1;
+  ExpectRejected(MessageType::kCaseEscalate, negative, "overdue_working_days: ");
+  EXPECT_FALSE(ValidateCaseRef(MessageType::kCaseEscalate, ""));
 }
 
 TEST(MessageTypesTest, AcceptsAbsentOptionalMembers) {

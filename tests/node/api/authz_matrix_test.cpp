@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "node/api/escalation_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
@@ -63,6 +64,8 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"user_update", Roles{Role::kNodeAdmin}},
       {"unit_create", Roles{Role::kNodeAdmin}},
       {"category_create", Roles{Role::kNodeAdmin}},
+      {"fed_escalations", Roles{Role::kSupervisor, Role::kNodeAdmin, Role::kAuditor}},
+      {"monitor_escalations", Roles{Role::kSupervisor, Role::kNodeAdmin, Role::kAuditor}},
   };
   return kMatrix;
 }
@@ -99,6 +102,8 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
           co_return service::Principal{7, "tester", *role, std::optional<std::int64_t>(1), "u1"};
         });
     AddAllRoutes(*router_, *ctx_);
+    escalations_ = std::make_unique<EscalationApi>(EscalationApi{*db_, /*coordinator=*/true});
+    AddEscalationRoutes(*router_, *escalations_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -118,6 +123,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<ApiContext> ctx_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<EscalationApi> escalations_;
 };
 
 bool DeniedByRouter(const http::ApiResponse& r) {

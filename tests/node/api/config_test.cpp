@@ -80,6 +80,21 @@ poll_interval_s = 5
   EXPECT_EQ(back->federation.poll_interval, c->federation.poll_interval);
 }
 
+TEST(ConfigTest, EscalationThresholdsDefaultAndOverride) {
+  constexpr std::string_view kBase =
+      "[node]\nid = \"kab:32.04\"\nname = \"K\"\n[storage]\ndata_dir = \"d\"\n";
+  auto defaults = ParseConfig(kBase, "/");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->escalation.parent_after_working_days, 5);
+  EXPECT_EQ(defaults->escalation.coordinator_after_working_days, 10);
+  auto set = ParseConfig(
+      std::string(kBase) + "[escalation]\nparent_after_days = 0\ncoordinator_after_days = 3\n",
+      "/");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->escalation.parent_after_working_days, 0);
+  EXPECT_EQ(set->escalation.coordinator_after_working_days, 3);
+}
+
 TEST(ConfigTest, FederationIsOffWithoutListen) {
   auto c = ParseConfig(
       "[node]\nid = \"kl:kemenkes\"\nname = \"K\"\nclass = \"ministry\"\n"
@@ -142,6 +157,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
                 "[federation]\nregions = \"32.04\"",
                 "federation.regions"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[escalation]\nparent_after_days = -1",
+                "escalation.parent_after_days"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[escalation]\ncoordinator_after_days = \"ten\"",
+                "escalation.coordinator_after_days"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[escalation]\nparent_after_days = 8\ncoordinator_after_days = 4",
+                "escalation.coordinator_after_days"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[escalation]\nparent_after = 3",
+                "escalation.parent_after"},
+        BadCase{"escalation = 3\n[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\n"
+                "data_dir=\"d\"\n",
+                "config escalation: must be a table"},
         BadCase{"[node\nid = 1", "line 1"}));
 
 TEST(ConfigTest, MissingFileSaysHowToCreateOne) {

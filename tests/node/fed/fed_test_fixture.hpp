@@ -1,10 +1,10 @@
 #pragma once
 // Test fixture: the federation core of node "prov:32" (West Java province) composed as the node
 // composes it — a signed directory, a real SQLite database with the node schema, CaseService,
-// FederationState, Outbox, CaseExchange and Inbox — and two peers that seal envelopes to it:
-// "kab:32.04" (a regency) and "kl:kemenkes" (the health ministry), each with its directory
-// message key. Tests drive Inbox::Receive with RunAwait and read the database back to check
-// what changed.
+// FederationState, Outbox, EscalationExchange, CaseExchange and Inbox — and two peers that seal
+// envelopes to it: "kab:32.04" (a regency) and "kl:kemenkes" (the health ministry), each with its
+// directory message key. Tests drive Inbox::Receive with RunAwait and read the database back to
+// check what changed.
 
 #include <gtest/gtest.h>
 
@@ -27,6 +27,7 @@
 #include "federation/envelope_verify.hpp"
 #include "node/domain/calendar.hpp"
 #include "node/fed/case_exchange.hpp"
+#include "node/fed/escalation_exchange.hpp"
 #include "node/fed/federation_state.hpp"
 #include "node/fed/inbox.hpp"
 #include "node/fed/outbox.hpp"
@@ -105,15 +106,17 @@ class FedTest : public ::testing::Test {
     ASSERT_TRUE(calendar.has_value());
     calendar_.emplace(std::move(*calendar));
     cases_ = std::make_unique<service::CaseService>(
-        service::CaseServiceConfig{std::string(kSelf), "PROV32", {}, {}}, *db_, *blobs_, *catalog_,
-        *calendar_, signer_, data_key_, clock_);
+        service::CaseServiceConfig{std::string(kSelf), "PROV32", {}, {}, {}}, *db_, *blobs_,
+        *catalog_, *calendar_, signer_, data_key_, clock_);
     state_ =
         std::make_unique<FederationState>(std::string(kSelf), federation::testing::SampleAnchor(),
                                           federation::testing::KeyFromByte(kSelfKeySeed));
     UseDirectory(Document());
     outbox_ = std::make_unique<Outbox>(*state_, clock_);
-    exchange_ = std::make_unique<CaseExchange>(*state_, *outbox_, *cases_);
+    escalations_ = std::make_unique<EscalationExchange>(*state_, *outbox_, clock_);
+    exchange_ = std::make_unique<CaseExchange>(*state_, *outbox_, *cases_, *escalations_);
     cases_->SetHooks(exchange_.get());
+    cases_->SetEscalationHooks(escalations_.get());
     inbox_ = std::make_unique<Inbox>(*state_, *db_, *outbox_, *exchange_, clock_);
   }
 
@@ -284,6 +287,7 @@ class FedTest : public ::testing::Test {
   std::shared_ptr<const federation::Directory> directory_;
   std::unique_ptr<FederationState> state_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<EscalationExchange> escalations_;
   std::unique_ptr<CaseExchange> exchange_;
   std::unique_ptr<Inbox> inbox_;
   boost::asio::io_context io_;

@@ -63,7 +63,7 @@ class ServiceTest : public ::testing::Test {
     ASSERT_TRUE(calendar.has_value());
     calendar_.emplace(std::move(*calendar));
     cases_ =
-        std::make_unique<CaseService>(CaseServiceConfig{"kab:32.04", "KAB3204", {}, {}}, *db_,
+        std::make_unique<CaseService>(CaseServiceConfig{"kab:32.04", "KAB3204", {}, {}, {}}, *db_,
                                       *blobs_, *catalog_, *calendar_, signer_, data_key_, clock_);
     accounts_ = std::make_unique<AccountService>(*db_, clock_, crypto::PasswordHashCost::Minimum());
   }
