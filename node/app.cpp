@@ -36,6 +36,9 @@
 #include "node/service/catalog.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
+#include "node/tlog/checkpointer.hpp"
+#include "node/tlog/log_service.hpp"
+#include "node/api/log_routes.hpp"
 
 namespace simpul {
 
@@ -60,6 +63,8 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<http::HttpServer> server;
   std::unique_ptr<net::steady_timer> sweep_timer;
+  std::unique_ptr<tlog::LogService> log_service;
+  std::unique_ptr<tlog::Checkpointer> checkpointer;
   // Federation, when [federation] is configured. Declared after `io`: their strands and timers
   // must go before it.
   std::unique_ptr<crypto::TlsIdentity> fed_identity;
@@ -239,6 +244,23 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   return {};
 }
 
+// The transparency log's checkpointer (signing with keys/log.key) and its public routes.
+Result<void> BuildTransparencyLog(NodeApp::Parts& p) {
+  auto key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!key) {
+    return Fail(key.error().code, "node log key: " + key.error().message +
+                                      " (create the node with `simpulctl init`)");
+  }
+  auto signer = crypto::NoteSigner::Create(tlog::LogOrigin(p.config.node_id), std::move(*key));
+  if (!signer) return tl::unexpected(signer.error());
+  p.checkpointer = std::make_unique<tlog::Checkpointer>(
+      p.io, *p.db, std::move(*signer),
+      tlog::CheckpointPolicy{p.config.checkpoint_interval, p.config.checkpoint_leaves}, p.clock);
+  p.log_service = std::make_unique<tlog::LogService>(*p.db, false);
+  api::AddLogRoutes(*p.router, *p.log_service);
+  return {};
+}
+
 Result<void> BuildFederation(NodeApp::Parts& p) {
   if (auto r = LoadFederationState(p); !r) return r;
   const auto& c = p.config;
@@ -324,6 +346,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
+  if (auto r = BuildTransparencyLog(*p); !r) return tl::unexpected(r.error());
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
@@ -353,6 +376,7 @@ Result<std::uint16_t> NodeApp::Start() {
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
+  p.checkpointer->Start();
   for (int i = 0; i < std::max(1, p.config.io_threads); ++i) {
     p.threads.emplace_back([&p] { p.io.run(); });
   }
@@ -380,6 +404,7 @@ void NodeApp::Stop() {
     if (p.peer_status_timer) net::post(p.io, [&p] { p.peer_status_timer->cancel(); });
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
+  p.checkpointer->Stop();
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (p.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
