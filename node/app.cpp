@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.hpp"
+#include "crypto/checkpoint.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/password.hpp"
@@ -17,9 +18,12 @@
 #include "crypto/tls_context.hpp"
 #include "crypto/tls_identity.hpp"
 #include "federation/trust_anchor.hpp"
+#include "federation/witness_protocol.hpp"
 #include "node/api/federation_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/witness_routes.hpp"
 #include "node/coord/own_entry.hpp"
+#include "node/coord/witness.hpp"
 #include "node/domain/calendar.hpp"
 #include "node/fed/case_exchange.hpp"
 #include "node/fed/directory_sync.hpp"
@@ -76,6 +80,8 @@ struct NodeApp::Parts {
   std::unique_ptr<fed::GapPuller> gap_puller;
   std::unique_ptr<fed::DirectorySync> dir_sync;
   std::unique_ptr<api::FederationApi> fed_api;
+  std::unique_ptr<coord::Witness> witness;  // the coordinator only
+  std::unique_ptr<api::WitnessApi> witness_api;
   std::unique_ptr<http::Router> fed_router;
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
@@ -220,6 +226,35 @@ void WireFederation(NodeApp::Parts& p) {
   p.cases->SetHooks(p.exchange.get());
 }
 
+// The coordinator's witness: it cosigns with the coordinator's log key (the key its directory
+// entry lists with use "log"), so anyone holding the directory can check its cosignatures.
+Result<void> BuildWitness(NodeApp::Parts& p) {
+  auto log_key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!log_key) {
+    return Fail(log_key.error().code, "coordinator log key (the witness key): " +
+                                          log_key.error().message);
+  }
+  auto cosigner =
+      crypto::Cosigner::Create(federation::WitnessName(p.config.node_id), std::move(*log_key));
+  if (!cosigner) return tl::unexpected(cosigner.error());
+  LogEvent(spdlog::level::info, "witness_key",
+           {{"verifier_key", crypto::FormatNoteVerifierKey(cosigner->verifier_key())}});
+  p.witness =
+      std::make_unique<coord::Witness>(*p.fed_state, *p.db, std::move(*cosigner), p.clock);
+  p.witness_api = std::make_unique<api::WitnessApi>(
+      api::WitnessApi{*p.witness, *p.fed_state, *p.db});
+  api::AddWitnessPeerRoutes(*p.fed_router, *p.witness_api);
+  api::AddWitnessStaffRoutes(*p.router, *p.witness_api);
+  return {};
+}
+
+// The federation metrics, and the witness's on the coordinator (`witness` null elsewhere).
+net::awaitable<void> AppendFederationMetrics(api::FederationApi* fed, api::WitnessApi* witness,
+                                             std::string& out) {
+  co_await api::AppendFederationMetrics(*fed, out);
+  if (witness != nullptr) co_await api::AppendWitnessMetrics(*witness, out);
+}
+
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
 Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.fed_api = std::make_unique<api::FederationApi>(api::FederationApi{
@@ -229,9 +264,13 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddFederationPeerRoutes(*p.fed_router, *p.fed_api);
   api::AddFederationStaffRoutes(*p.router, *p.fed_api);
+  if (p.config.role == NodeRole::kCoordinator) {
+    if (auto r = BuildWitness(p); !r) return r;
+  }
   api::FederationApi* fed_api = p.fed_api.get();
-  p.api->extra_metrics = [fed_api](std::string& out) {
-    return api::AppendFederationMetrics(*fed_api, out);
+  api::WitnessApi* witness_api = p.witness_api.get();
+  p.api->extra_metrics = [fed_api, witness_api](std::string& out) {
+    return AppendFederationMetrics(fed_api, witness_api, out);
   };
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {

@@ -7,5 +7,6 @@
 namespace simpul::store {
 
 extern const Migration kSchemaTlog;  // 3: the node's transparency log
+extern const Migration kSchemaWitness;  // the coordinator's witness of node logs
 
 }  // namespace simpul::store
