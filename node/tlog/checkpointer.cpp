@@ -59,8 +59,6 @@ Result<std::optional<Offer>> PrepareOffer(Connection& c, std::optional<std::int6
 
 }  // namespace
 
-std::string LogOrigin(std::string_view node_id) { return "simpul/" + std::string(node_id); }
-
 Checkpointer::Checkpointer(net::io_context& io, store::Database& db, crypto::NoteSigner signer,
                            CheckpointPolicy policy, service::Clock clock)
     : io_(io),
