@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.hpp"
+#include "crypto/checkpoint.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/password.hpp"
@@ -17,10 +18,13 @@
 #include "crypto/tls_context.hpp"
 #include "crypto/tls_identity.hpp"
 #include "federation/trust_anchor.hpp"
+#include "federation/witness_protocol.hpp"
 #include "node/api/escalation_routes.hpp"
 #include "node/api/federation_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/witness_routes.hpp"
 #include "node/coord/own_entry.hpp"
+#include "node/coord/witness.hpp"
 #include "node/domain/calendar.hpp"
 #include "node/fed/case_exchange.hpp"
 #include "node/fed/directory_sync.hpp"
@@ -38,6 +42,10 @@
 #include "node/service/catalog.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
+#include "node/fed/witness_link.hpp"
+#include "node/tlog/checkpointer.hpp"
+#include "node/tlog/log_service.hpp"
+#include "node/api/log_routes.hpp"
 
 namespace simpul {
 
@@ -62,6 +70,9 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<http::HttpServer> server;
   std::unique_ptr<net::steady_timer> sweep_timer;
+  std::unique_ptr<tlog::LogService> log_service;
+  std::unique_ptr<tlog::Checkpointer> checkpointer;
+  std::unique_ptr<fed::WitnessLink> witness_link;  // federated nodes other than the coordinator
   // Federation, when [federation] is configured. Declared after `io`: their strands and timers
   // must go before it.
   std::unique_ptr<crypto::TlsIdentity> fed_identity;
@@ -75,6 +86,8 @@ struct NodeApp::Parts {
   std::unique_ptr<fed::DirectorySync> dir_sync;
   std::unique_ptr<api::FederationApi> fed_api;
   std::unique_ptr<api::EscalationApi> escalation_api;
+  std::unique_ptr<coord::Witness> witness;  // the coordinator only
+  std::unique_ptr<api::WitnessApi> witness_api;
   std::unique_ptr<http::Router> fed_router;
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
@@ -220,10 +233,37 @@ void WireFederation(NodeApp::Parts& p) {
   p.cases->SetEscalationHooks(p.escalations.get());
 }
 
-// The federation's metric families and the escalation counters, for /metrics.
-net::awaitable<void> AppendFederatedMetrics(NodeApp::Parts* p, std::string& out) {
-  co_await api::AppendFederationMetrics(*p->fed_api, out);
-  co_await api::AppendEscalationMetrics(*p->escalation_api, out);
+
+// The coordinator's witness: it cosigns with the coordinator's log key (the key its directory
+// entry lists with use "log"), so anyone holding the directory can check its cosignatures.
+Result<void> BuildWitness(NodeApp::Parts& p) {
+  auto log_key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!log_key) {
+    return Fail(log_key.error().code, "coordinator log key (the witness key): " +
+                                          log_key.error().message);
+  }
+  auto cosigner =
+      crypto::Cosigner::Create(federation::WitnessName(p.config.node_id), std::move(*log_key));
+  if (!cosigner) return tl::unexpected(cosigner.error());
+  LogEvent(spdlog::level::info, "witness_key",
+           {{"verifier_key", crypto::FormatNoteVerifierKey(cosigner->verifier_key())}});
+  p.witness =
+      std::make_unique<coord::Witness>(*p.fed_state, *p.db, std::move(*cosigner), p.clock);
+  p.witness_api = std::make_unique<api::WitnessApi>(
+      api::WitnessApi{*p.witness, *p.fed_state, *p.db});
+  api::AddWitnessPeerRoutes(*p.fed_router, *p.witness_api);
+  api::AddWitnessStaffRoutes(*p.router, *p.witness_api);
+  return {};
+}
+
+// The federation and escalation metrics, and the witness's on the coordinator (`witness` null
+// elsewhere).
+net::awaitable<void> AppendFederationMetrics(api::FederationApi* fed,
+                                             api::EscalationApi* escalations,
+                                             api::WitnessApi* witness, std::string& out) {
+  co_await api::AppendFederationMetrics(*fed, out);
+  co_await api::AppendEscalationMetrics(*escalations, out);
+  if (witness != nullptr) co_await api::AppendWitnessMetrics(*witness, out);
 }
 
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
@@ -238,7 +278,15 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.escalation_api = std::make_unique<api::EscalationApi>(
       api::EscalationApi{*p.db, p.config.role == NodeRole::kCoordinator});
   api::AddEscalationRoutes(*p.router, *p.escalation_api);
-  p.api->extra_metrics = [raw](std::string& out) { return AppendFederatedMetrics(raw, out); };
+  if (p.config.role == NodeRole::kCoordinator) {
+    if (auto r = BuildWitness(p); !r) return r;
+  }
+  api::FederationApi* fed_api = p.fed_api.get();
+  api::EscalationApi* escalation_api = p.escalation_api.get();
+  api::WitnessApi* witness_api = p.witness_api.get();
+  p.api->extra_metrics = [fed_api, escalation_api, witness_api](std::string& out) {
+    return AppendFederationMetrics(fed_api, escalation_api, witness_api, out);
+  };
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
     return state->NodeForSpki(spki).has_value();
@@ -247,6 +295,58 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.fed_tls = std::make_unique<net::ssl::context>(ctx->release());
   p.fed_server =
       std::make_unique<http::HttpServer>(p.io, *p.fed_router, p.metrics, p.config.limits);
+  return {};
+}
+
+// The transparency log's /metrics families.
+net::awaitable<void> AppendLogMetrics(const tlog::Checkpointer& checkpointer, std::string& out) {
+  const tlog::CheckpointerStatus s = checkpointer.status();
+  out += "# HELP simpul_tlog_checkpoint_size Leaves in the newest signed checkpoint.\n"
+         "# TYPE simpul_tlog_checkpoint_size gauge\nsimpul_tlog_checkpoint_size " +
+         std::to_string(s.latest_size) +
+         "\n# HELP simpul_tlog_witnessed_size Leaves in the newest witness-cosigned checkpoint.\n"
+         "# TYPE simpul_tlog_witnessed_size gauge\nsimpul_tlog_witnessed_size " +
+         std::to_string(s.witnessed_size) +
+         "\n# HELP simpul_tlog_checkpoints_signed_total Checkpoints signed since start.\n"
+         "# TYPE simpul_tlog_checkpoints_signed_total counter\n"
+         "simpul_tlog_checkpoints_signed_total " +
+         std::to_string(s.checkpoints_signed) +
+         "\n# HELP simpul_tlog_witness_refusals_total Checkpoints the witness refused.\n"
+         "# TYPE simpul_tlog_witness_refusals_total counter\n"
+         "simpul_tlog_witness_refusals_total " +
+         std::to_string(s.witness_refusals) +
+         "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
+         "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
+         (s.broken.empty() ? "0" : "1") + "\n";
+  co_return;
+}
+
+// The transparency log's checkpointer (signing with keys/log.key), its witness link on a
+// federated node, its public routes and metrics. After BuildFederation.
+Result<void> BuildTransparencyLog(NodeApp::Parts& p) {
+  auto key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!key) {
+    return Fail(key.error().code, "node log key: " + key.error().message +
+                                      " (create the node with `simpulctl init`)");
+  }
+  auto signer = crypto::NoteSigner::Create(federation::LogOrigin(p.config.node_id), std::move(*key));
+  if (!signer) return tl::unexpected(signer.error());
+  p.checkpointer = std::make_unique<tlog::Checkpointer>(
+      p.io, *p.db, std::move(*signer),
+      tlog::CheckpointPolicy{p.config.checkpoint_interval, p.config.checkpoint_leaves}, p.clock);
+  const bool witnessed = p.fed_state && p.config.role != NodeRole::kCoordinator;
+  if (witnessed) {
+    p.witness_link = std::make_unique<fed::WitnessLink>(p.io, *p.fed_state, *p.fed_identity);
+    p.checkpointer->SetWitness(p.witness_link->Call());
+  }
+  p.log_service = std::make_unique<tlog::LogService>(*p.db, witnessed);
+  api::AddLogRoutes(*p.router, *p.log_service);
+  auto previous = std::move(p.api->extra_metrics);
+  tlog::Checkpointer* checkpointer = p.checkpointer.get();
+  p.api->extra_metrics = [previous, checkpointer](std::string& out) -> net::awaitable<void> {
+    if (previous) co_await previous(out);
+    co_await AppendLogMetrics(*checkpointer, out);
+  };
   return {};
 }
 
@@ -342,6 +442,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
   }
+  if (auto r = BuildTransparencyLog(*p); !r) return tl::unexpected(r.error());
   return std::unique_ptr<NodeApp>(new NodeApp(std::move(p)));
 }
 
@@ -367,6 +468,7 @@ Result<std::uint16_t> NodeApp::Start() {
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
+  p.checkpointer->Start();
   for (int i = 0; i < std::max(1, p.config.io_threads); ++i) {
     p.threads.emplace_back([&p] { p.io.run(); });
   }
@@ -394,6 +496,7 @@ void NodeApp::Stop() {
     if (p.peer_status_timer) net::post(p.io, [&p] { p.peer_status_timer->cancel(); });
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
+  p.checkpointer->Stop();
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (p.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -7,6 +7,7 @@
 namespace simpul::store {
 
 extern const Migration kSchemaTlog;        // 3: the node's transparency log
+extern const Migration kSchemaWitness;     // the coordinator's witness of node logs
 extern const Migration kSchemaEscalation;  // escalation of overdue cases beyond the node
 
 }  // namespace simpul::store
