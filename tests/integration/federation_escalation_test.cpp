@@ -69,39 +69,18 @@ class FederationEscalationTest : public ::testing::Test {
     ApiReply peers = kab.Get("/api/v1/federation/peers", fed_.Token(kRegency));
     ASSERT_EQ(peers.status, 200) << peers.body;
 
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    const auto submitted = now - std::chrono::days(40);
-    federation::EnvelopeDraft draft;
-    draft.type = federation::MessageType::kCaseForward;
-    draft.msg_id = crypto::NewUuidV7(now);
-    draft.from = kMinistry;
-    draft.to = kRegency;
-    draft.stream = std::string(kMinistry) + ">" + kRegency;
-    draft.seq = 1;
-    draft.created_at = now;
-    draft.dir_version = peers.json["directory"]["version"];
-    draft.case_id = kCaseId;
-    draft.body = json{{"case",
-                       {{"tracking_id", kCaseId},
-                        {"classification", "complaint"},
-                        {"category", "kesehatan.puskesmas"},
-                        {"title", "Puskesmas tutup"},
-                        {"body", "Puskesmas di desa kami tutup sejak pagi."},
-                        {"region", "32.04"},
-                        {"anonymous", true},
-                        {"confidential", false},
-                        {"submitted_at", submitted.time_since_epoch().count()},
-                        {"origin", kMinistry}}}}
-                     .dump();
-    auto sealed = federation::SealEnvelope(draft, *msg_key);
-    ASSERT_TRUE(sealed) << sealed.error().message;
+    const auto filed =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
+        std::chrono::days(40);
+    const std::string sealed = SealedForward(*msg_key, kMinistry, kRegency, 1, "",
+                                             peers.json["directory"]["version"], kCaseId, filed);
+    ASSERT_FALSE(sealed.empty());
 
     net::io_context io;
     auto client = federation::PeerClient::Create(
         io.get_executor(), *identity, fed_.Endpoint(kRegency), kab_identity->spki_sha256_hex());
     ASSERT_TRUE(client) << client.error().message;
-    std::string target = "/federation/v1/inbox", body = *sealed + "\n",
+    std::string target = "/federation/v1/inbox", body = sealed + "\n",
                 type = "application/x-ndjson";
     auto sending =
         net::co_spawn(io,

@@ -21,6 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/ed25519.hpp"
+#include "crypto/uuid.hpp"
+#include "federation/envelope.hpp"
 #include "tests/integration/node_api.hpp"
 #include "tests/support/node_process.hpp"
 
@@ -37,6 +40,43 @@ inline std::uint16_t FreeLoopbackPort() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+// A case.forward from `from` to `to` at `seq` of their stream (after the envelope hashed `prev`),
+// sealed with `from`'s message key: a complaint about a closed puskesmas in 32.04, filed by the
+// citizen at `submitted_at`. For tests that speak as a member node.
+inline std::string SealedForward(const crypto::Ed25519KeyPair& key, const std::string& from,
+                                 const std::string& to, std::int64_t seq, const std::string& prev,
+                                 std::int64_t dir_version, const std::string& tracking_id,
+                                 std::chrono::sys_time<std::chrono::milliseconds> submitted_at) {
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  federation::EnvelopeDraft draft;
+  draft.type = federation::MessageType::kCaseForward;
+  draft.msg_id = crypto::NewUuidV7(now);
+  draft.from = from;
+  draft.to = to;
+  draft.stream = from + ">" + to;
+  draft.seq = seq;
+  draft.prev = prev;
+  draft.created_at = now;
+  draft.dir_version = dir_version;
+  draft.case_id = tracking_id;
+  draft.body = nlohmann::json{{"case",
+                               {{"tracking_id", tracking_id},
+                                {"classification", "complaint"},
+                                {"category", "kesehatan.puskesmas"},
+                                {"title", "Puskesmas tutup"},
+                                {"body", "Puskesmas di desa kami tutup sejak pagi."},
+                                {"region", "32.04"},
+                                {"anonymous", true},
+                                {"confidential", false},
+                                {"submitted_at", submitted_at.time_since_epoch().count()},
+                                {"origin", from}}}}
+                   .dump();
+  auto sealed = federation::SealEnvelope(draft, key);
+  EXPECT_TRUE(sealed) << sealed.error().message;
+  return sealed.value_or("");
 }
 
 struct MemberSpec {

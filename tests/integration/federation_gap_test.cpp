@@ -32,37 +32,12 @@ using nlohmann::json;
 constexpr const char* kSender = "kl:kemenkes";
 constexpr const char* kReceiver = "kab:32.04";
 
-// A case.forward from kl:kemenkes to kab:32.04 at `seq` of its stream.
+// A case.forward from kl:kemenkes to kab:32.04 at `seq` of its stream, filed just now.
 std::string Forward(const crypto::Ed25519KeyPair& key, std::int64_t seq, const std::string& prev,
                     std::int64_t dir_version, const std::string& tracking_id) {
   const auto now =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  federation::EnvelopeDraft draft;
-  draft.type = federation::MessageType::kCaseForward;
-  draft.msg_id = crypto::NewUuidV7(now);
-  draft.from = kSender;
-  draft.to = kReceiver;
-  draft.stream = std::string(kSender) + ">" + kReceiver;
-  draft.seq = seq;
-  draft.prev = prev;
-  draft.created_at = now;
-  draft.dir_version = dir_version;
-  draft.case_id = tracking_id;
-  draft.body = json{{"case",
-                     {{"tracking_id", tracking_id},
-                      {"classification", "complaint"},
-                      {"category", "kesehatan.puskesmas"},
-                      {"title", "Puskesmas tutup"},
-                      {"body", "Puskesmas di desa kami tutup sejak pagi."},
-                      {"region", "32.04"},
-                      {"anonymous", true},
-                      {"confidential", false},
-                      {"submitted_at", now.time_since_epoch().count()},
-                      {"origin", kSender}}}}
-                   .dump();
-  auto sealed = federation::SealEnvelope(draft, key);
-  EXPECT_TRUE(sealed) << sealed.error().message;
-  return sealed.value_or("");
+  return SealedForward(key, kSender, kReceiver, seq, prev, dir_version, tracking_id, now);
 }
 
 TEST(FederationGapTest, MissingEnvelopeIsPulledFromTheSenderAndAppliedInOrder) {
