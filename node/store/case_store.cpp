@@ -2,6 +2,14 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
+#include "crypto/bytes.hpp"
+#include "crypto/canonical_json.hpp"
+#include "crypto/hash.hpp"
+#include "node/store/log_leaves.hpp"
+#include "node/store/tlog_store.hpp"
+
 namespace simpul::store {
 namespace {
 
@@ -129,6 +137,37 @@ Result<std::int64_t> CaseStore::NextSequence(Connection& c, std::string_view cou
   return ReadScalar(*s);
 }
 
+namespace {
+
+// Appends the log leaf of event `e` of case `case_id`: its tracking id, action, time and the hash
+// of the whole record.
+Result<void> LogEvent(Connection& c, std::int64_t case_id, const EventRecord& e) {
+  auto tracking = c.Prepare("SELECT tracking_id FROM cases WHERE id = ?");
+  if (!tracking) return tl::unexpected(tracking.error());
+  tracking->Bind(1, case_id);
+  auto row = tracking->Step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound, "no case " + std::to_string(case_id));
+  const std::string tracking_id = tracking->Text(0);
+  nlohmann::json record = {{"action", domain::Name(e.action)},
+                           {"state_after", domain::Name(e.state_after)},
+                           {"actor", e.actor},
+                           {"reason", e.reason},
+                           {"detail", e.detail},
+                           {"public", e.is_public},
+                           {"at", Millis(e.at)}};
+  auto canonical = crypto::Canonicalize(record);
+  if (!canonical) return tl::unexpected(canonical.error());
+  const std::string leaf =
+      leaves::Event(tracking_id, domain::Name(e.action), Millis(e.at),
+                    crypto::HexEncode(crypto::Sha256(crypto::AsBytes(*canonical))));
+  auto logged = TlogStore::Append(c, leaves::kEvent, tracking_id, leaf);
+  if (!logged) return tl::unexpected(logged.error());
+  return {};
+}
+
+}  // namespace
+
 Result<std::int64_t> CaseStore::Insert(Connection& c, const CaseRecord& r) {
   auto s = c.Prepare(
       "INSERT INTO cases(tracking_id, access_hash, classification, category, title, body, "
@@ -146,7 +185,13 @@ Result<std::int64_t> CaseStore::Insert(Connection& c, const CaseRecord& r) {
              Millis(r.verified_at), Millis(r.updated_at), Millis(r.next_due_at),
              r.next_clock.empty() ? std::optional<std::string>() : r.next_clock);
   if (auto run = s->Run(); !run) return tl::unexpected(run.error());
-  return c.LastInsertRowId();
+  const std::int64_t id = c.LastInsertRowId();
+  const std::string leaf =
+      leaves::Intake(r.tracking_id, crypto::HexEncode(r.commitment), Millis(r.submitted_at));
+  if (auto logged = TlogStore::Append(c, leaves::kIntake, r.tracking_id, leaf); !logged) {
+    return tl::unexpected(logged.error());
+  }
+  return id;
 }
 
 Result<void> CaseStore::AppendEvent(Connection& c, std::int64_t case_id, const EventRecord& e) {
@@ -156,7 +201,8 @@ Result<void> CaseStore::AppendEvent(Connection& c, std::int64_t case_id, const E
   if (!s) return tl::unexpected(s.error());
   s->BindAll(case_id, domain::Name(e.action), domain::Name(e.state_after), e.actor, e.reason,
              e.detail, e.is_public, Millis(e.at));
-  return s->Run();
+  if (auto run = s->Run(); !run) return run;
+  return LogEvent(c, case_id, e);
 }
 
 Result<void> CaseStore::UpdateSummary(Connection& c, std::int64_t id, std::int64_t expected_version,

@@ -1,5 +1,8 @@
 #include "node/store/federation_store.hpp"
 
+#include "node/store/log_leaves.hpp"
+#include "node/store/tlog_store.hpp"
+
 namespace simpul::store {
 namespace {
 
@@ -67,6 +70,14 @@ Result<std::optional<Row>> First(Statement& s, Reader read) {
   return std::optional<Row>(read(s));
 }
 
+// Records a federation event in the transparency log, in the caller's transaction.
+Result<void> AppendLeaf(Connection& c, std::string_view kind, std::string_view ref,
+                        const std::string& data) {
+  auto index = TlogStore::Append(c, kind, ref, data);
+  if (!index) return tl::unexpected(index.error());
+  return {};
+}
+
 Result<std::int64_t> Scalar(Statement& s) {
   auto row = s.Step();
   if (!row) return tl::unexpected(row.error());
@@ -114,7 +125,7 @@ Result<void> FederationStore::AppendOutbox(Connection& c, const OutboxRow& r) {
     return Fail(ErrorCode::kConflict,
                 "outbox stream to " + r.dest + " is not at seq " + std::to_string(r.seq - 1));
   }
-  return {};
+  return AppendLeaf(c, leaves::kSent, r.msg_id, leaves::Sent(r.msg_id, r.dest, r.seq, r.hash));
 }
 
 Result<std::vector<OutboxRow>> FederationStore::PendingOutbox(Connection& c, std::string_view dest,
@@ -145,7 +156,10 @@ Result<void> FederationStore::MarkDelivered(Connection& c, std::string_view dest
       "WHERE dest = ? AND seq = ? AND delivered_at IS NULL");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(at, receipt, dest, seq);
-  return s->Run();
+  if (auto run = s->Run(); !run) return run;
+  if (c.Changes() == 0) return {};
+  const std::string ref = std::string(dest) + "#" + std::to_string(seq);
+  return AppendLeaf(c, leaves::kDelivered, ref, leaves::Delivered(dest, seq, receipt));
 }
 
 Result<std::optional<OutboxRow>> FederationStore::FindOutbox(Connection& c,
@@ -201,7 +215,11 @@ Result<void> FederationStore::InsertInbox(Connection& c, const InboxRow& r) {
   if (!s) return tl::unexpected(s.error());
   s->BindAll(r.id, r.sender, r.msg_id, r.hash, r.stream, r.seq, r.type, r.case_ref, r.envelope,
              Name(r.state), r.error, r.receipt, r.received_at);
-  return s->Run();
+  if (auto run = s->Run(); !run) return run;
+  auto received =
+      AppendLeaf(c, leaves::kReceived, r.msg_id, leaves::Received(r.msg_id, r.sender, r.seq, r.hash));
+  if (!received) return received;
+  return AppendLeaf(c, leaves::kReceipt, r.msg_id, leaves::Receipt(r.msg_id, r.receipt));
 }
 
 Result<void> FederationStore::SetInboxState(Connection& c, std::int64_t id, InboxState state,
@@ -304,7 +322,9 @@ Result<void> FederationStore::InsertDirectory(Connection& c, const DirectoryRow&
   auto s = c.Prepare("INSERT INTO fed_directory(version, etag, bytes, stored_at) VALUES (?,?,?,?)");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(r.version, r.etag, r.bytes, r.stored_at);
-  return s->Run();
+  if (auto run = s->Run(); !run) return run;
+  return AppendLeaf(c, leaves::kDirectory, std::to_string(r.version),
+                    leaves::Directory(r.version, r.bytes));
 }
 
 }  // namespace simpul::store

@@ -14,8 +14,7 @@ CREATE TABLE tlog_leaves (
   idx  INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
   ref  TEXT NOT NULL,
-  data BLOB NOT NULL,
-  hash BLOB NOT NULL
+  data BLOB NOT NULL
 );
 CREATE INDEX tlog_leaves_ref ON tlog_leaves(ref, kind);
 

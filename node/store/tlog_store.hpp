@@ -25,7 +25,7 @@ struct LeafRow {
   std::string kind;  // intake, event, sent, received, receipt, delivered, directory
   std::string ref;   // tracking id, msg id or directory version the leaf is about
   std::string data;  // the leaf bytes: canonical JSON
-  crypto::MerkleHash hash{};
+  crypto::MerkleHash hash{};  // LeafHash(data)
 };
 
 struct CheckpointRow {
