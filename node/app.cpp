@@ -18,6 +18,7 @@
 #include "crypto/tls_identity.hpp"
 #include "federation/trust_anchor.hpp"
 #include "node/api/federation_routes.hpp"
+#include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/coord/own_entry.hpp"
 #include "node/domain/calendar.hpp"
@@ -27,7 +28,9 @@
 #include "node/fed/federation_state.hpp"
 #include "node/fed/gap_puller.hpp"
 #include "node/fed/inbox.hpp"
+#include "node/fed/monitor_ingest.hpp"
 #include "node/fed/outbox.hpp"
+#include "node/fed/reporter.hpp"
 #include "node/http/server.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
@@ -75,6 +78,9 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
   std::unique_ptr<net::steady_timer> peer_status_timer;
+  std::unique_ptr<fed::Reporter> reporter;              // member nodes: reports to the coordinator
+  std::unique_ptr<fed::MonitorIngest> monitor_ingest;   // coordinator: applies those reports
+  std::unique_ptr<api::MonitorApi> monitor_api;         // coordinator: the national dashboard
   std::vector<std::thread> threads;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -215,6 +221,22 @@ void WireFederation(NodeApp::Parts& p) {
   p.cases->SetHooks(p.exchange.get());
 }
 
+// Coordinator: the national monitoring routes, and their metrics after the federation's.
+void AddMonitorApi(NodeApp::Parts& p) {
+  fed::FederationState* state = p.fed_state.get();
+  coord::MonitorPolicy policy;
+  policy.default_interval = p.config.federation.report_interval;
+  p.monitor_api = std::make_unique<api::MonitorApi>(
+      api::MonitorApi{*p.db, [state] { return state->directory(); }, p.clock, policy});
+  api::AddMonitorRoutes(*p.router, *p.monitor_api);
+  api::MonitorApi* monitor = p.monitor_api.get();
+  api::FederationApi* fed_api = p.fed_api.get();
+  p.api->extra_metrics = [fed_api, monitor](std::string& out) -> net::awaitable<void> {
+    co_await api::AppendFederationMetrics(*fed_api, out);
+    co_await api::AppendMonitorMetrics(*monitor, out);
+  };
+}
+
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
 Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.fed_api = std::make_unique<api::FederationApi>(api::FederationApi{
@@ -228,6 +250,7 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.api->extra_metrics = [fed_api](std::string& out) {
     return api::AppendFederationMetrics(*fed_api, out);
   };
+  if (p.config.role == NodeRole::kCoordinator) AddMonitorApi(p);
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
     return state->NodeForSpki(spki).has_value();
@@ -255,6 +278,14 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
       std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
   if (auto r = p.dir_sync->LoadStored(); !r) return r;
   p.gap_puller = std::make_unique<fed::GapPuller>(p.io, *p.fed_state, *p.inbox, *p.fed_identity);
+  if (c.role == NodeRole::kCoordinator) {
+    p.monitor_ingest = std::make_unique<fed::MonitorIngest>(p.clock, c.utc_offset);
+    p.exchange->SetMonitor(p.monitor_ingest.get());
+  } else {
+    p.reporter = std::make_unique<fed::Reporter>(
+        p.io, *p.fed_state, *p.db, *p.outbox, p.clock,
+        fed::ReporterOptions{.interval = c.federation.report_interval});
+  }
   WireFederation(p);
   return BuildFederationListener(p);
 }
@@ -350,6 +381,7 @@ Result<std::uint16_t> NodeApp::Start() {
     p.dir_sync->Start();
     p.peer_status_timer = std::make_unique<net::steady_timer>(p.io);
     net::co_spawn(p.io, PeerStatusLoop(&p), net::detached);
+    if (p.reporter) p.reporter->Start();
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
@@ -378,6 +410,7 @@ void NodeApp::Stop() {
     p.dispatchers->Stop();
     p.dir_sync->Stop();
     if (p.peer_status_timer) net::post(p.io, [&p] { p.peer_status_timer->cancel(); });
+    if (p.reporter) p.reporter->Stop();
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).

@@ -263,7 +263,7 @@ END;
 }  // namespace
 
 std::span<const Migration> SchemaMigrations() {
-  static const std::array<Migration, 3> kMigrations = {kSchema1, kSchema2, kSchemaTlog};
+  static const std::array kMigrations = {kSchema1, kSchema2, kSchemaTlog, kSchemaMonitor};
   return kMigrations;
 }
 

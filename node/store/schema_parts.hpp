@@ -6,6 +6,7 @@
 
 namespace simpul::store {
 
-extern const Migration kSchemaTlog;  // 3: the node's transparency log
+extern const Migration kSchemaTlog;     // 3: the node's transparency log
+extern const Migration kSchemaMonitor;  // the coordinator's national monitoring tables
 
 }  // namespace simpul::store
