@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.hpp"
+#include "crypto/checkpoint.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/password.hpp"
@@ -17,10 +18,13 @@
 #include "crypto/tls_context.hpp"
 #include "crypto/tls_identity.hpp"
 #include "federation/trust_anchor.hpp"
+#include "federation/witness_protocol.hpp"
 #include "node/api/federation_routes.hpp"
 #include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/witness_routes.hpp"
 #include "node/coord/own_entry.hpp"
+#include "node/coord/witness.hpp"
 #include "node/domain/calendar.hpp"
 #include "node/fed/case_exchange.hpp"
 #include "node/fed/directory_sync.hpp"
@@ -39,6 +43,9 @@
 #include "node/service/catalog.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
+#include "node/tlog/checkpointer.hpp"
+#include "node/tlog/log_service.hpp"
+#include "node/api/log_routes.hpp"
 
 namespace simpul {
 
@@ -63,6 +70,8 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<http::HttpServer> server;
   std::unique_ptr<net::steady_timer> sweep_timer;
+  std::unique_ptr<tlog::LogService> log_service;
+  std::unique_ptr<tlog::Checkpointer> checkpointer;
   // Federation, when [federation] is configured. Declared after `io`: their strands and timers
   // must go before it.
   std::unique_ptr<crypto::TlsIdentity> fed_identity;
@@ -74,6 +83,8 @@ struct NodeApp::Parts {
   std::unique_ptr<fed::GapPuller> gap_puller;
   std::unique_ptr<fed::DirectorySync> dir_sync;
   std::unique_ptr<api::FederationApi> fed_api;
+  std::unique_ptr<coord::Witness> witness;  // the coordinator only
+  std::unique_ptr<api::WitnessApi> witness_api;
   std::unique_ptr<http::Router> fed_router;
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
@@ -221,7 +232,29 @@ void WireFederation(NodeApp::Parts& p) {
   p.cases->SetHooks(p.exchange.get());
 }
 
-// Coordinator: the national monitoring routes, and their metrics after the federation's.
+// The coordinator's witness: it cosigns with the coordinator's log key (the key its directory
+// entry lists with use "log"), so anyone holding the directory can check its cosignatures.
+Result<void> BuildWitness(NodeApp::Parts& p) {
+  auto log_key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!log_key) {
+    return Fail(log_key.error().code, "coordinator log key (the witness key): " +
+                                          log_key.error().message);
+  }
+  auto cosigner =
+      crypto::Cosigner::Create(federation::WitnessName(p.config.node_id), std::move(*log_key));
+  if (!cosigner) return tl::unexpected(cosigner.error());
+  LogEvent(spdlog::level::info, "witness_key",
+           {{"verifier_key", crypto::FormatNoteVerifierKey(cosigner->verifier_key())}});
+  p.witness =
+      std::make_unique<coord::Witness>(*p.fed_state, *p.db, std::move(*cosigner), p.clock);
+  p.witness_api = std::make_unique<api::WitnessApi>(
+      api::WitnessApi{*p.witness, *p.fed_state, *p.db});
+  api::AddWitnessPeerRoutes(*p.fed_router, *p.witness_api);
+  api::AddWitnessStaffRoutes(*p.router, *p.witness_api);
+  return {};
+}
+
+// Coordinator: the national monitoring routes.
 void AddMonitorApi(NodeApp::Parts& p) {
   fed::FederationState* state = p.fed_state.get();
   coord::MonitorPolicy policy;
@@ -229,12 +262,15 @@ void AddMonitorApi(NodeApp::Parts& p) {
   p.monitor_api = std::make_unique<api::MonitorApi>(
       api::MonitorApi{*p.db, [state] { return state->directory(); }, p.clock, policy});
   api::AddMonitorRoutes(*p.router, *p.monitor_api);
-  api::MonitorApi* monitor = p.monitor_api.get();
-  api::FederationApi* fed_api = p.fed_api.get();
-  p.api->extra_metrics = [fed_api, monitor](std::string& out) -> net::awaitable<void> {
-    co_await api::AppendFederationMetrics(*fed_api, out);
-    co_await api::AppendMonitorMetrics(*monitor, out);
-  };
+}
+
+// The federation metrics, and the witness's and the monitor's on the coordinator (null
+// elsewhere).
+net::awaitable<void> AppendFederationMetrics(api::FederationApi* fed, api::WitnessApi* witness,
+                                             api::MonitorApi* monitor, std::string& out) {
+  co_await api::AppendFederationMetrics(*fed, out);
+  if (witness != nullptr) co_await api::AppendWitnessMetrics(*witness, out);
+  if (monitor != nullptr) co_await api::AppendMonitorMetrics(*monitor, out);
 }
 
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
@@ -246,11 +282,16 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddFederationPeerRoutes(*p.fed_router, *p.fed_api);
   api::AddFederationStaffRoutes(*p.router, *p.fed_api);
+  if (p.config.role == NodeRole::kCoordinator) {
+    if (auto r = BuildWitness(p); !r) return r;
+    AddMonitorApi(p);
+  }
   api::FederationApi* fed_api = p.fed_api.get();
-  p.api->extra_metrics = [fed_api](std::string& out) {
-    return api::AppendFederationMetrics(*fed_api, out);
+  api::WitnessApi* witness_api = p.witness_api.get();
+  api::MonitorApi* monitor_api = p.monitor_api.get();
+  p.api->extra_metrics = [fed_api, witness_api, monitor_api](std::string& out) {
+    return AppendFederationMetrics(fed_api, witness_api, monitor_api, out);
   };
-  if (p.config.role == NodeRole::kCoordinator) AddMonitorApi(p);
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
     return state->NodeForSpki(spki).has_value();
@@ -259,6 +300,23 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   p.fed_tls = std::make_unique<net::ssl::context>(ctx->release());
   p.fed_server =
       std::make_unique<http::HttpServer>(p.io, *p.fed_router, p.metrics, p.config.limits);
+  return {};
+}
+
+// The transparency log's checkpointer (signing with keys/log.key) and its public routes.
+Result<void> BuildTransparencyLog(NodeApp::Parts& p) {
+  auto key = crypto::ReadKeyFile(p.config.LogKeyPath());
+  if (!key) {
+    return Fail(key.error().code, "node log key: " + key.error().message +
+                                      " (create the node with `simpulctl init`)");
+  }
+  auto signer = crypto::NoteSigner::Create(tlog::LogOrigin(p.config.node_id), std::move(*key));
+  if (!signer) return tl::unexpected(signer.error());
+  p.checkpointer = std::make_unique<tlog::Checkpointer>(
+      p.io, *p.db, std::move(*signer),
+      tlog::CheckpointPolicy{p.config.checkpoint_interval, p.config.checkpoint_leaves}, p.clock);
+  p.log_service = std::make_unique<tlog::LogService>(*p.db, false);
+  api::AddLogRoutes(*p.router, *p.log_service);
   return {};
 }
 
@@ -355,6 +413,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
+  if (auto r = BuildTransparencyLog(*p); !r) return tl::unexpected(r.error());
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
@@ -385,6 +444,7 @@ Result<std::uint16_t> NodeApp::Start() {
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
+  p.checkpointer->Start();
   for (int i = 0; i < std::max(1, p.config.io_threads); ++i) {
     p.threads.emplace_back([&p] { p.io.run(); });
   }
@@ -413,6 +473,7 @@ void NodeApp::Stop() {
     if (p.reporter) p.reporter->Stop();
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
+  p.checkpointer->Stop();
   // Let in-flight exchanges finish (bounded: idle keep-alive connections are not waited for).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (p.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {

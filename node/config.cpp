@@ -156,6 +156,17 @@ Result<void> ReadLimits(const toml::table& t, NodeConfig& c) {
   return {};
 }
 
+// [transparency]: how often the node signs a checkpoint of its log (DESIGN §4).
+Result<void> ReadTransparency(const toml::table& t, NodeConfig& c) {
+  std::int64_t interval = c.checkpoint_interval.count();
+  for (auto r : {ReadInt(t, "transparency.checkpoint_interval_s", interval, 1, 86400),
+                 ReadInt(t, "transparency.checkpoint_leaves", c.checkpoint_leaves, 1, 1000000)}) {
+    if (!r) return r;
+  }
+  c.checkpoint_interval = std::chrono::seconds(interval);
+  return {};
+}
+
 Result<void> ReadStringList(const toml::table& t, std::string_view key,
                             std::vector<std::string>& out) {
   auto node = t.at_path(key);
@@ -314,6 +325,7 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
     return tl::unexpected(Bad("log.level", "debug, info, warn or error"));
   }
   if (auto r = ReadLimits(t, c); !r) return tl::unexpected(r.error());
+  if (auto r = ReadTransparency(t, c); !r) return tl::unexpected(r.error());
   if (auto r = ReadFederation(t, c); !r) return tl::unexpected(r.error());
   return c;
 }

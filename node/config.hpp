@@ -78,6 +78,10 @@ struct NodeConfig {
   std::vector<std::string> extra_holidays;
   std::chrono::seconds sweep_interval{60};
   std::chrono::minutes session_ttl{12 * 60};
+  // A checkpoint of the transparency log is signed when this much time has passed or this many
+  // leaves were added since the last one, whichever comes first.
+  std::chrono::seconds checkpoint_interval{10};
+  std::int64_t checkpoint_leaves = 1000;
 
   std::string log_level = "info";
   std::string log_format = "text";

@@ -308,6 +308,7 @@ json SubmitResultJson(const service::SubmitResult& s) {
               {"access_code", s.access_code},
               {"commitment", s.commitment_hex},
               {"commitment_salt", s.commitment_salt_hex},
+              {"log_index", s.log_index},
               {"receipt",
                {{"payload", json::parse(s.receipt.payload)},
                 {"payload_canonical", s.receipt.payload},

@@ -8,6 +8,7 @@
 #include "node/api/table.hpp"
 #include "node/http/metrics.hpp"
 #include "node/store/monitor_store.hpp"
+#include "node/store/witness_store.hpp"
 
 namespace simpul::api {
 namespace {
@@ -83,13 +84,15 @@ Result<store::TrendQuery> TrendQueryOf(const ApiRequest& req) {
 Table NodesTable(const std::vector<coord::NodeHealth>& nodes) {
   Table t{{"node_id", "name", "class", "parent", "last_seen_at", "silent", "directory_version",
            "report_at", "outbox_pending", "outbox_oldest_age_ms", "log_size", "checkpoint_size",
-           "witnessed_size", "cases", "overdue", "meta_records", "meta_pending", "alarms"},
+           "witnessed_size", "witness_size", "witness_cosigned_at", "witness_alarms", "cases",
+           "overdue", "meta_records", "meta_pending", "alarms"},
           {}};
   for (const auto& n : nodes) {
     t.rows.push_back({n.node_id, n.name, n.node_class, n.parent, Opt(n.last_seen_at), n.silent,
                       Opt(n.directory_version), Opt(n.report_at), n.outbox_pending,
                       Opt(n.outbox_oldest_age_ms), Opt(n.log_size), Opt(n.checkpoint_size),
-                      Opt(n.witnessed_size), n.cases, n.overdue, n.meta_records, n.meta_pending,
+                      Opt(n.witnessed_size), Opt(n.witness_size), Opt(n.witness_cosigned_at),
+                      n.witness_alarms, n.cases, n.overdue, n.meta_records, n.meta_pending,
                       n.alarms});
   }
   return t;
@@ -138,22 +141,43 @@ Table HistoryTable(const std::vector<store::ReportHistoryRow>& rows) {
   return t;
 }
 
-// The directory and every node's monitoring row, or the error to answer with.
+// The directory, every node's monitoring row and what the witness saw of each log.
 struct Snapshot {
   std::shared_ptr<const federation::Directory> directory;
   std::vector<store::MonNodeRow> rows;
+  coord::WitnessByNodeId witness;
 };
+
+// Reads the rows and the witness's logs and alarms (every page of them) in one read transaction.
+Result<Snapshot> ReadTables(store::Connection& c) {
+  auto rows = store::MonitorStore::Nodes(c);
+  if (!rows) return tl::unexpected(rows.error());
+  auto logs = store::WitnessStore::Logs(c);
+  if (!logs) return tl::unexpected(logs.error());
+  std::vector<store::WitnessAlarmRow> alarms;
+  store::AlarmQuery page;
+  page.limit = 1000;
+  for (;;) {
+    auto more = store::WitnessStore::Alarms(c, page);
+    if (!more) return tl::unexpected(more.error());
+    if (more->empty()) break;
+    page.after_id = more->back().id;
+    alarms.insert(alarms.end(), std::make_move_iterator(more->begin()),
+                  std::make_move_iterator(more->end()));
+  }
+  return Snapshot{nullptr, std::move(*rows), coord::WitnessByNode(*logs, alarms)};
+}
+
 boost::asio::awaitable<Result<Snapshot>> ReadSnapshot(MonitorApi& m) {
-  Snapshot s{m.directory(), {}};
-  if (s.directory == nullptr) {
+  auto directory = m.directory();
+  if (directory == nullptr) {
     co_return Fail(ErrorCode::kUnavailable,
                    "no directory published yet; publish one with `simpulctl directory publish`");
   }
-  auto rows = co_await m.db.Read<std::vector<store::MonNodeRow>>(
-      [](store::Connection& c) { return store::MonitorStore::Nodes(c); });
-  if (!rows) co_return tl::unexpected(rows.error());
-  s.rows = std::move(*rows);
-  co_return s;
+  auto snap = co_await m.db.Read<Snapshot>(ReadTables);
+  if (!snap) co_return tl::unexpected(snap.error());
+  snap->directory = std::move(directory);
+  co_return std::move(*snap);
 }
 
 Reply ServeNodes(MonitorApi& m, ApiRequest& req) {
@@ -162,7 +186,8 @@ Reply ServeNodes(MonitorApi& m, ApiRequest& req) {
   auto snap = co_await ReadSnapshot(m);
   if (!snap) co_return ApiResponse::FromError(snap.error());
   const std::int64_t now = m.clock().time_since_epoch().count();
-  const Table table = NodesTable(coord::FederationTable(*snap->directory, snap->rows, now, m.policy));
+  const Table table = NodesTable(
+      coord::FederationTable(*snap->directory, snap->rows, snap->witness, now, m.policy));
   if (*csv) co_return Csv(table, "nodes");
   co_return ApiResponse::Json(
       200, {{"generated_at", now},
@@ -265,7 +290,8 @@ boost::asio::awaitable<void> AppendMonitorMetrics(MonitorApi& m, std::string& ou
   if (!snap) co_return;
   const std::int64_t now = m.clock().time_since_epoch().count();
   std::int64_t silent = 0;
-  for (const auto& n : coord::FederationTable(*snap->directory, snap->rows, now, m.policy)) {
+  for (const auto& n :
+       coord::FederationTable(*snap->directory, snap->rows, snap->witness, now, m.policy)) {
     silent += n.silent ? 1 : 0;
   }
   AppendFamily(out, "simpul_mon_silent_nodes", "gauge",

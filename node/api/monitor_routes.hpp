@@ -4,7 +4,8 @@
 // same rows and numbers; RFC 4180, text/csv).
 //
 //   GET /api/v1/monitor/nodes        the federation table: every member node with last seen,
-//                                    directory version, queue lag, log status and alarms
+//                                    directory version, queue lag, log status (as it reports
+//                                    and as the witness saw it) and alarms
 //   GET /api/v1/monitor/nodes/{id}   a node's latest report and its report history (7 days)
 //   GET /api/v1/monitor/sla          SLA compliance per node and the Top-12 ranking
 //                                    (?min_cases=N, default 10; coord::RankingRule)

@@ -1,7 +1,8 @@
 #include "node/coord/monitor_views.hpp"
 
 #include <algorithm>
-#include <map>
+
+#include "federation/witness_protocol.hpp"
 
 namespace simpul::coord {
 namespace {
@@ -98,11 +99,37 @@ bool RanksBefore(const NodeSla& a, const NodeSla& b) {
   return a.node_id < b.node_id;
 }
 
+// Copies what the witness saw of the node's log into `h`.
+void AddWitness(const WitnessView& w, NodeHealth& h) {
+  h.witness_size = w.size;
+  if (w.cosigned_at > 0) h.witness_cosigned_at = w.cosigned_at;
+  h.witness_alarms = w.alarms;
+  if (w.alarms > 0) h.alarms.emplace_back(kAlarmWitness);
+}
+
 }  // namespace
+
+WitnessByNodeId WitnessByNode(const std::vector<store::WitnessLogRow>& logs,
+                              const std::vector<store::WitnessAlarmRow>& alarms) {
+  WitnessByNodeId out;
+  for (const auto& log : logs) {
+    const std::string_view node = federation::NodeIdOfOrigin(log.origin);
+    if (node.empty()) continue;
+    auto& w = out[std::string(node)];
+    w.size = log.size;
+    w.cosigned_at = log.cosigned_at;
+  }
+  for (const auto& alarm : alarms) {
+    const std::string_view node = federation::NodeIdOfOrigin(alarm.origin);
+    if (!node.empty()) ++out[std::string(node)].alarms;
+  }
+  return out;
+}
 
 std::vector<NodeHealth> FederationTable(const federation::Directory& directory,
                                         const std::vector<store::MonNodeRow>& reports,
-                                        std::int64_t now_ms, const MonitorPolicy& policy) {
+                                        const WitnessByNodeId& witness, std::int64_t now_ms,
+                                        const MonitorPolicy& policy) {
   const Reports by_node = ByNode(reports);
   std::vector<NodeHealth> out;
   for (const federation::NodeEntry* n : Members(directory)) {
@@ -116,6 +143,7 @@ std::vector<NodeHealth> FederationTable(const federation::Directory& directory,
     } else {
       h.silent = true;  // never heard from
     }
+    if (auto w = witness.find(n->id); w != witness.end()) AddWitness(w->second, h);
     if (h.silent) h.alarms.insert(h.alarms.begin(), std::string(kAlarmSilent));
     out.push_back(std::move(h));
   }

@@ -14,6 +14,8 @@
 #include "node/service/case_rules.hpp"
 #include "node/store/account_store.hpp"
 #include "node/store/identity_store.hpp"
+#include "node/store/log_leaves.hpp"
+#include "node/store/tlog_store.hpp"
 
 namespace simpul::service {
 namespace {
@@ -172,6 +174,7 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   rec.next_clock = sla.next_clock ? std::string(domain::Name(*sla.next_clock)) : "";
 
   const std::string prefix = config_.tracking_prefix;
+  std::int64_t log_index = 0;
   auto stored =
       co_await db_.Write<store::CaseRecord>([&, this](Connection& c) -> Result<store::CaseRecord> {
         auto seq = store::CaseStore::NextSequence(c, "tracking_id");
@@ -182,6 +185,10 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
         auto id = store::CaseStore::Insert(c, rec);
         if (!id) return tl::unexpected(id.error());
         rec.id = *id;
+        auto intake = store::TlogStore::FindLeaf(c, store::leaves::kIntake, rec.tracking_id);
+        if (!intake) return tl::unexpected(intake.error());
+        if (!*intake) return Fail(ErrorCode::kInternal, "intake was not logged");
+        log_index = (*intake)->index;
         if (auto r = store::CaseStore::AppendEvent(c, *id, submitted); !r) {
           return tl::unexpected(r.error());
         }
@@ -211,8 +218,10 @@ boost::asio::awaitable<Result<SubmitResult>> CaseService::Submit(domain::Complai
   out.access_code = std::move(access_code);
   out.commitment_hex = crypto::HexEncode(stored->commitment);
   out.commitment_salt_hex = crypto::HexEncode(stored->commitment_salt);
-  auto receipt = SignIntakeReceipt(signer_, key_id_, config_.node_id, out.tracking_id,
-                                   out.commitment_hex, stored->submitted_at);
+  out.log_index = log_index;
+  auto receipt = SignIntakeReceipt(
+      signer_, key_id_,
+      {config_.node_id, out.tracking_id, out.commitment_hex, stored->submitted_at, log_index});
   if (!receipt) co_return tl::unexpected(receipt.error());
   out.receipt = std::move(*receipt);
   co_return out;

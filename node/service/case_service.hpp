@@ -40,6 +40,7 @@ struct SubmitResult {
   std::string access_code;
   std::string commitment_hex;
   std::string commitment_salt_hex;
+  std::int64_t log_index = 0;  // the intake leaf in the node's transparency log
   SignedReceipt receipt;
 };
 

@@ -8,15 +8,14 @@
 namespace simpul::service {
 
 Result<SignedReceipt> SignIntakeReceipt(const crypto::Ed25519KeyPair& key, std::string_view key_id,
-                                        std::string_view node_id, std::string_view tracking_id,
-                                        std::string_view commitment_hex,
-                                        domain::TimePoint submitted_at) {
+                                        const IntakeFacts& facts) {
   nlohmann::json payload = {{"v", 1},
                             {"type", "receipt.intake"},
-                            {"node", node_id},
-                            {"tracking_id", tracking_id},
-                            {"commitment", commitment_hex},
-                            {"submitted_at", submitted_at.time_since_epoch().count()},
+                            {"node", facts.node_id},
+                            {"tracking_id", facts.tracking_id},
+                            {"commitment", facts.commitment_hex},
+                            {"submitted_at", facts.submitted_at.time_since_epoch().count()},
+                            {"log_index", facts.log_index},
                             {"kid", key_id}};
   auto canonical = crypto::Canonicalize(payload);
   if (!canonical) return tl::unexpected(canonical.error());

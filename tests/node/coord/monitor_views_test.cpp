@@ -43,7 +43,7 @@ TEST(MonitorViewsTest, ListsEveryMemberAndMarksSilentAfterThreeIntervals) {
       Seen("kab:32.04", 16 * kMinute),               // over 3 × 5 min: silent
       Seen("kota:32.73", 2 * kMinute, /*interval_s=*/30),  // over 3 × 30 s: silent
   };
-  const auto table = FederationTable(directory, rows, kNow, MonitorPolicy{});
+  const auto table = FederationTable(directory, rows, {}, kNow, MonitorPolicy{});
 
   ASSERT_EQ(table.size(), 4u);  // the coordinator itself is not a member
   for (const auto& h : table) EXPECT_NE(h.node_id, "coord:panrb");
@@ -69,7 +69,7 @@ TEST(MonitorViewsTest, RaisesOverdueAndStaleOutboxAlarms) {
   prov.outbox_oldest_ms = 25 * 60 * kMinute;  // 25 h
   auto kab = Seen("kab:32.04", kMinute);
   kab.outbox_oldest_ms = 60 * kMinute;  // 1 h: not stale
-  const auto table = FederationTable(directory, {prov, kab}, kNow, MonitorPolicy{});
+  const auto table = FederationTable(directory, {prov, kab}, {}, kNow, MonitorPolicy{});
   const auto& p = Row(table, "prov:32");
   EXPECT_FALSE(p.silent);
   EXPECT_EQ(p.overdue, 3);
@@ -77,6 +77,31 @@ TEST(MonitorViewsTest, RaisesOverdueAndStaleOutboxAlarms) {
   EXPECT_TRUE(Has(p.alarms, kAlarmOverdue));
   EXPECT_TRUE(Has(p.alarms, kAlarmOutboxStale));
   EXPECT_TRUE(Row(table, "kab:32.04").alarms.empty());
+}
+
+TEST(MonitorViewsTest, JoinsTheWitnessStateAndRaisesItsAlarms) {
+  const auto directory = SignedDirectory(SampleDocument());
+  store::WitnessLogRow kab_log;
+  kab_log.origin = "simpul/kab:32.04";
+  kab_log.size = 40;
+  kab_log.cosigned_at = kNow - kMinute;
+  store::WitnessLogRow stranger;
+  stranger.origin = "other/log";
+  stranger.size = 9;
+  store::WitnessAlarmRow fork;
+  fork.origin = "simpul/kab:32.04";
+  const auto witness = WitnessByNode({kab_log, stranger}, {fork, fork});
+  EXPECT_EQ(witness.size(), 1u);
+
+  const auto table =
+      FederationTable(directory, {Seen("kab:32.04", kMinute)}, witness, kNow, MonitorPolicy{});
+  const auto& kab = Row(table, "kab:32.04");
+  EXPECT_EQ(kab.witness_size, 40);
+  EXPECT_EQ(kab.witness_cosigned_at, kNow - kMinute);
+  EXPECT_EQ(kab.witness_alarms, 2);
+  EXPECT_TRUE(Has(kab.alarms, kAlarmWitness));
+  EXPECT_FALSE(Row(table, "prov:32").witness_size.has_value());
+  EXPECT_FALSE(Has(Row(table, "prov:32").alarms, kAlarmWitness));
 }
 
 store::MonNodeRow WithSla(std::string node, std::int64_t cases, std::int64_t met,
