@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "node/api/case_json.hpp"
-#include "node/api/csv.hpp"
 #include "node/api/json_body.hpp"
+#include "node/api/table.hpp"
 #include "node/domain/time.hpp"
 #include "node/http/metrics.hpp"
 #include "node/store/escalation_store.hpp"
@@ -86,37 +86,18 @@ Result<store::EscalationQuery> QueryOf(const ApiRequest& req) {
   return q;
 }
 
-json ItemJson(const store::ReceivedEscalation& e) {
-  return {{"id", e.id},
-          {"from_node", e.from_node},
-          {"msg_id", e.msg_id},
-          {"tracking_id", e.case_ref},
-          {"level", domain::Name(e.level)},
-          {"clock", e.clock},
-          {"due_at", FormatTime(e.due_at)},
-          {"overdue_working_days", e.overdue_working_days},
-          {"state", e.state},
-          {"category", e.category},
-          {"region", e.region},
-          {"sent_at", FormatTime(e.sent_at)},
-          {"received_at", FormatTime(e.received_at)}};
-}
-
-ApiResponse CsvOf(const store::EscalationPage& page) {
-  std::string out;
-  AppendCsvRecord(
-      out, {"id", "from_node", "msg_id", "tracking_id", "level", "clock", "due_at",
-            "overdue_working_days", "state", "category", "region", "sent_at", "received_at"});
+// The page as one table, so the JSON and the CSV export carry the same values.
+Table TableOf(const store::EscalationPage& page) {
+  Table table{{"id", "from_node", "msg_id", "tracking_id", "level", "clock", "due_at",
+               "overdue_working_days", "state", "category", "region", "sent_at", "received_at"},
+              {}};
   for (const auto& e : page.items) {
-    AppendCsvRecord(out, {std::to_string(e.id), e.from_node, e.msg_id, e.case_ref,
+    table.rows.push_back({e.id, e.from_node, e.msg_id, e.case_ref,
                           std::string(domain::Name(e.level)), e.clock, FormatTime(e.due_at),
-                          std::to_string(e.overdue_working_days), e.state, e.category, e.region,
+                          e.overdue_working_days, e.state, e.category, e.region,
                           FormatTime(e.sent_at), FormatTime(e.received_at)});
   }
-  ApiResponse response = ApiResponse::Text(200, kCsvMediaType, std::move(out));
-  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"escalations.csv\"");
-  response.headers.emplace_back("X-Total-Count", std::to_string(page.total));
-  return response;
+  return table;
 }
 
 Reply ListEscalations(EscalationApi& api, ApiRequest& req) {
@@ -131,11 +112,17 @@ Reply ListEscalations(EscalationApi& api, ApiRequest& req) {
   auto page = co_await api.db.Read<store::EscalationPage>(
       [&q](store::Connection& c) { return store::EscalationStore::Received(c, q); });
   if (!page) co_return ApiResponse::FromError(page.error());
-  if (format == "csv") co_return CsvOf(*page);
-  json items = json::array();
-  for (const auto& e : page->items) items.push_back(ItemJson(e));
-  co_return ApiResponse::Json(
-      200, {{"items", items}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}});
+  const Table table = TableOf(*page);
+  if (format == "csv") {
+    ApiResponse csv = ApiResponse::Text(200, "text/csv; charset=utf-8", TableToCsv(table));
+    csv.headers.emplace_back("Content-Disposition", "attachment; filename=\"escalations.csv\"");
+    csv.headers.emplace_back("X-Total-Count", std::to_string(page->total));
+    co_return csv;
+  }
+  co_return ApiResponse::Json(200, {{"items", TableToJson(table)},
+                                    {"total", page->total},
+                                    {"limit", q.limit},
+                                    {"offset", q.offset}});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ namespace simpul::store {
 
 extern const Migration kSchemaTlog;        // 3: the node's transparency log
 extern const Migration kSchemaWitness;     // the coordinator's witness of node logs
+extern const Migration kSchemaMonitor;     // the coordinator's national monitoring tables
 extern const Migration kSchemaEscalation;  // escalation of overdue cases beyond the node
 
 }  // namespace simpul::store

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/api/escalation_routes.hpp"
+#include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
@@ -23,6 +24,7 @@ const Roles kAnyStaff = {Role::kVerifier, Role::kUnitOfficer, Role::kSupervisor,
                          Role::kAuditor};
 const Roles kCaseTriage = {Role::kVerifier, Role::kSupervisor, Role::kNodeAdmin};
 const Roles kCaseHandling = {Role::kUnitOfficer, Role::kSupervisor, Role::kNodeAdmin};
+const Roles kMonitoring = {Role::kNodeAdmin, Role::kSupervisor, Role::kAuditor};
 
 // nullopt: public. Otherwise the roles admitted.
 const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
@@ -64,8 +66,13 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"user_update", Roles{Role::kNodeAdmin}},
       {"unit_create", Roles{Role::kNodeAdmin}},
       {"category_create", Roles{Role::kNodeAdmin}},
-      {"fed_escalations", Roles{Role::kSupervisor, Role::kNodeAdmin, Role::kAuditor}},
-      {"monitor_escalations", Roles{Role::kSupervisor, Role::kNodeAdmin, Role::kAuditor}},
+      {"fed_escalations", kMonitoring},
+      {"monitor_escalations", kMonitoring},
+      // The coordinator's national monitoring API (registered below as the coordinator does).
+      {"monitor_nodes", kMonitoring},
+      {"monitor_node", kMonitoring},
+      {"monitor_sla", kMonitoring},
+      {"monitor_trends", kMonitoring},
   };
   return kMatrix;
 }
@@ -104,6 +111,9 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     AddAllRoutes(*router_, *ctx_);
     escalations_ = std::make_unique<EscalationApi>(EscalationApi{*db_, /*coordinator=*/true});
     AddEscalationRoutes(*router_, *escalations_);
+    monitor_ = std::make_unique<MonitorApi>(
+        MonitorApi{*db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
+    AddMonitorRoutes(*router_, *monitor_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -122,6 +132,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   http::Metrics metrics_;
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<ApiContext> ctx_;
+  std::unique_ptr<MonitorApi> monitor_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<EscalationApi> escalations_;
 };
