@@ -53,9 +53,9 @@ constexpr std::string_view kCaseStates[] = {
 
 // The wire names of node/domain/lifecycle.hpp's CaseAction.
 constexpr std::string_view kCaseActions[] = {
-    "submit",  "verify",  "request_info",   "provide_info", "archive",     "classify",
-    "dispose", "forward", "respond",        "resolve",      "reporter_reply", "decline",
-    "peer_update", "close", "escalate", "erase_identity"};
+    "submit",      "verify",  "request_info", "provide_info",  "archive",        "classify",
+    "dispose",     "forward", "respond",      "resolve",       "reporter_reply", "decline",
+    "peer_update", "close",   "escalate",     "erase_identity"};
 
 constexpr FieldSpec kReporter[] = {
     {.name = "name", .kind = K::kText, .min = 1, .max = 120},
@@ -134,7 +134,8 @@ constexpr FieldSpec kDestination[] = {
     {.name = "delivered", .kind = K::kInteger, .max = kMax},
     {.name = "oldest_pending_age_ms", .kind = K::kInteger, .optional = true, .max = kMax},
 };
-constexpr FieldSpec kDestinationItem[] = {{.name = "element", .kind = K::kObject, .members = kDestination}};
+constexpr FieldSpec kDestinationItem[] = {
+    {.name = "element", .kind = K::kObject, .members = kDestination}};
 constexpr FieldSpec kTreeHead[] = {
     {.name = "size", .kind = K::kInteger, .max = kMax},
     {.name = "root", .kind = K::kHex, .min = 64, .max = 64},
@@ -156,7 +157,9 @@ constexpr FieldSpec kReport[] = {
     {.name = "cases", .kind = K::kObject, .members = kCaseCounts},
     {.name = "sla", .kind = K::kObject, .members = kSla},
     {.name = "overdue", .kind = K::kObject, .members = kOverdue},
-    {.name = "outbox", .kind = K::kList, .max = kMaxOutboxDestinations,
+    {.name = "outbox",
+     .kind = K::kList,
+     .max = kMaxOutboxDestinations,
      .members = kDestinationItem},
     {.name = "log", .kind = K::kObject, .members = kLog},
     {.name = "meta", .kind = K::kObject, .members = kMetaProgress},
@@ -175,10 +178,14 @@ constexpr FieldSpec kMetaRecord[] = {
     {.name = "at", .kind = K::kInteger, .max = kMax},
     {.name = "submitted_at", .kind = K::kInteger, .max = kMax},
 };
-constexpr FieldSpec kMetaRecordItem[] = {{.name = "element", .kind = K::kObject, .members = kMetaRecord}};
+constexpr FieldSpec kMetaRecordItem[] = {
+    {.name = "element", .kind = K::kObject, .members = kMetaRecord}};
 constexpr FieldSpec kMeta[] = {
     {.name = "node", .kind = K::kToken, .min = 1, .max = kMaxNodeId},
-    {.name = "records", .kind = K::kList, .min = 1, .max = kMaxMetaRecords,
+    {.name = "records",
+     .kind = K::kList,
+     .min = 1,
+     .max = kMaxMetaRecords,
      .members = kMetaRecordItem},
 };
 
