@@ -30,6 +30,8 @@ void AddPeersCommand(CLI::App& app, CommonOptions& common, Command& command);
 void AddFederationCommands(CLI::App& app, CommonOptions& common, Command& command);
 // directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator).
 void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command);
+// verify-receipt: a citizen's receipt against the trust anchor alone (works without a node).
+void AddReceiptCommand(CLI::App& app, CommonOptions& common, Command& command);
 
 // Loads the config named by `common`, printing what to do on failure.
 Result<NodeConfig> LoadConfigOrExplain(const CommonOptions& common);

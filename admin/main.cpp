@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   simpul::admin::AddPeersCommand(app, common, command);
   simpul::admin::AddFederationCommands(app, common, command);
   simpul::admin::AddDirectoryCommands(app, common, command);
+  simpul::admin::AddReceiptCommand(app, common, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

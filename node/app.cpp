@@ -43,6 +43,7 @@
 #include "node/service/catalog.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
+#include "node/fed/witness_link.hpp"
 #include "node/tlog/checkpointer.hpp"
 #include "node/tlog/log_service.hpp"
 #include "node/api/log_routes.hpp"
@@ -72,6 +73,7 @@ struct NodeApp::Parts {
   std::unique_ptr<net::steady_timer> sweep_timer;
   std::unique_ptr<tlog::LogService> log_service;
   std::unique_ptr<tlog::Checkpointer> checkpointer;
+  std::unique_ptr<fed::WitnessLink> witness_link;  // federated nodes other than the coordinator
   // Federation, when [federation] is configured. Declared after `io`: their strands and timers
   // must go before it.
   std::unique_ptr<crypto::TlsIdentity> fed_identity;
@@ -303,20 +305,55 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   return {};
 }
 
-// The transparency log's checkpointer (signing with keys/log.key) and its public routes.
+// The transparency log's /metrics families.
+net::awaitable<void> AppendLogMetrics(const tlog::Checkpointer& checkpointer, std::string& out) {
+  const tlog::CheckpointerStatus s = checkpointer.status();
+  out += "# HELP simpul_tlog_checkpoint_size Leaves in the newest signed checkpoint.\n"
+         "# TYPE simpul_tlog_checkpoint_size gauge\nsimpul_tlog_checkpoint_size " +
+         std::to_string(s.latest_size) +
+         "\n# HELP simpul_tlog_witnessed_size Leaves in the newest witness-cosigned checkpoint.\n"
+         "# TYPE simpul_tlog_witnessed_size gauge\nsimpul_tlog_witnessed_size " +
+         std::to_string(s.witnessed_size) +
+         "\n# HELP simpul_tlog_checkpoints_signed_total Checkpoints signed since start.\n"
+         "# TYPE simpul_tlog_checkpoints_signed_total counter\n"
+         "simpul_tlog_checkpoints_signed_total " +
+         std::to_string(s.checkpoints_signed) +
+         "\n# HELP simpul_tlog_witness_refusals_total Checkpoints the witness refused.\n"
+         "# TYPE simpul_tlog_witness_refusals_total counter\n"
+         "simpul_tlog_witness_refusals_total " +
+         std::to_string(s.witness_refusals) +
+         "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
+         "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
+         (s.broken.empty() ? "0" : "1") + "\n";
+  co_return;
+}
+
+// The transparency log's checkpointer (signing with keys/log.key), its witness link on a
+// federated node, its public routes and metrics. After BuildFederation.
 Result<void> BuildTransparencyLog(NodeApp::Parts& p) {
   auto key = crypto::ReadKeyFile(p.config.LogKeyPath());
   if (!key) {
     return Fail(key.error().code, "node log key: " + key.error().message +
                                       " (create the node with `simpulctl init`)");
   }
-  auto signer = crypto::NoteSigner::Create(tlog::LogOrigin(p.config.node_id), std::move(*key));
+  auto signer = crypto::NoteSigner::Create(federation::LogOrigin(p.config.node_id), std::move(*key));
   if (!signer) return tl::unexpected(signer.error());
   p.checkpointer = std::make_unique<tlog::Checkpointer>(
       p.io, *p.db, std::move(*signer),
       tlog::CheckpointPolicy{p.config.checkpoint_interval, p.config.checkpoint_leaves}, p.clock);
-  p.log_service = std::make_unique<tlog::LogService>(*p.db, false);
+  const bool witnessed = p.fed_state && p.config.role != NodeRole::kCoordinator;
+  if (witnessed) {
+    p.witness_link = std::make_unique<fed::WitnessLink>(p.io, *p.fed_state, *p.fed_identity);
+    p.checkpointer->SetWitness(p.witness_link->Call());
+  }
+  p.log_service = std::make_unique<tlog::LogService>(*p.db, witnessed);
   api::AddLogRoutes(*p.router, *p.log_service);
+  auto previous = std::move(p.api->extra_metrics);
+  tlog::Checkpointer* checkpointer = p.checkpointer.get();
+  p.api->extra_metrics = [previous, checkpointer](std::string& out) -> net::awaitable<void> {
+    if (previous) co_await previous(out);
+    co_await AppendLogMetrics(*checkpointer, out);
+  };
   return {};
 }
 
@@ -413,11 +450,11 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
-  if (auto r = BuildTransparencyLog(*p); !r) return tl::unexpected(r.error());
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
   }
+  if (auto r = BuildTransparencyLog(*p); !r) return tl::unexpected(r.error());
   return std::unique_ptr<NodeApp>(new NodeApp(std::move(p)));
 }
 

@@ -59,8 +59,6 @@ Result<std::optional<Offer>> PrepareOffer(Connection& c, std::optional<std::int6
 
 }  // namespace
 
-std::string LogOrigin(std::string_view node_id) { return "simpul/" + std::string(node_id); }
-
 Checkpointer::Checkpointer(net::io_context& io, store::Database& db, crypto::NoteSigner signer,
                            CheckpointPolicy policy, service::Clock clock)
     : io_(io),
@@ -112,8 +110,14 @@ net::awaitable<Result<void>> Checkpointer::Tick() {
 }
 
 net::awaitable<Result<void>> Checkpointer::Audit() {
-  auto repaired = co_await db_.Write<std::int64_t>(
-      [](Connection& c) { return TlogStore::VerifySubtreeCache(c); });
+  // The O(n) pass runs on a reader so writes go on meanwhile; only a damaged cache takes the
+  // writer, for a second pass that repairs it.
+  auto repaired = co_await db_.Read<std::int64_t>(
+      [](Connection& c) { return TlogStore::VerifySubtreeCache(c, false); });
+  if (repaired && *repaired > 0) {
+    repaired = co_await db_.Write<std::int64_t>(
+        [](Connection& c) { return TlogStore::VerifySubtreeCache(c, true); });
+  }
   if (!repaired && repaired.error().code != ErrorCode::kInternal) {
     co_return tl::unexpected(repaired.error());
   }

@@ -62,9 +62,6 @@ struct CheckpointerStatus {
   std::string last_witness_error;
 };
 
-// The origin line of this node's checkpoints.
-std::string LogOrigin(std::string_view node_id);
-
 class Checkpointer {
  public:
   Checkpointer(boost::asio::io_context& io, store::Database& db, crypto::NoteSigner signer,

@@ -96,6 +96,14 @@ class Federation {
   }
 
   NodeProcess& coordinator() { return *coordinator_; }
+  // Signs in as the coordinator's admin (cached).
+  std::string CoordinatorToken() {
+    if (coordinator_token_.empty()) {
+      coordinator_token_ =
+          NodeApi(coordinator_->port()).Login("admin", coordinator_->admin_password());
+    }
+    return coordinator_token_;
+  }
   NodeProcess& node(const std::string& id) { return *nodes_.at(id); }
 
   // Signs in as the node's admin (cached).
@@ -158,6 +166,8 @@ class Federation {
       config.replace(at, config.find('\n', at) - at,
                      report_key + std::to_string(report_interval_s_));
     }
+    // Checkpoint the transparency log every second instead of every ten.
+    config += "\n[transparency]\ncheckpoint_interval_s = 1\n";
     std::ofstream((*node)->config_path(), std::ios::trunc) << config;
     return std::move(*node);
   }
@@ -172,6 +182,7 @@ class Federation {
   std::unique_ptr<NodeProcess> coordinator_;
   std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
   std::map<std::string, std::string> tokens_;
+  std::string coordinator_token_;
 };
 
 }  // namespace simpul::testing

@@ -96,7 +96,7 @@ TEST_F(CheckpointerTest, WaitsForTheIntervalOrEnoughLeaves) {
 
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, *db_,
-      crypto::NoteSigner::Create(LogOrigin("kab:32.04"),
+      crypto::NoteSigner::Create(federation::LogOrigin("kab:32.04"),
                                  crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value())
           .value(),
       CheckpointPolicy{std::chrono::seconds(3600), 3}, clock_);
@@ -162,7 +162,7 @@ TEST_F(CheckpointerTest, AnAlteredLeafMakesTheNextCheckpointInconsistentForTheWi
   ASSERT_TRUE(tamper);
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, *db_,
-      crypto::NoteSigner::Create(LogOrigin("kab:32.04"),
+      crypto::NoteSigner::Create(federation::LogOrigin("kab:32.04"),
                                  crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value())
           .value(),
       policy_, clock_);

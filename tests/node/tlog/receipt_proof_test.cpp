@@ -32,7 +32,7 @@ class ReceiptProofTest : public testing::TlogTest {
     auto proof = crypto::ParseTlogProof(bundle.tlog_proof);
     if (!proof) return tl::unexpected(proof.error());
     const std::vector<crypto::NoteVerifierKey> keys = {verifier_key_};
-    return crypto::VerifyTlogProof(*proof, LogOrigin("kab:32.04"),
+    return crypto::VerifyTlogProof(*proof, federation::LogOrigin("kab:32.04"),
                                    crypto::LeafHash(crypto::AsBytes(leaf)), keys);
   }
 

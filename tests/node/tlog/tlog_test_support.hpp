@@ -7,6 +7,7 @@
 
 #include "crypto/checkpoint.hpp"
 #include "crypto/signed_note.hpp"
+#include "federation/witness_protocol.hpp"
 #include "node/store/tlog_store.hpp"
 #include "node/tlog/checkpointer.hpp"
 #include "node/tlog/log_service.hpp"
@@ -20,7 +21,7 @@ class TlogTest : public service::testing::ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
-    auto signer = crypto::NoteSigner::Create(LogOrigin("kab:32.04"), crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value());
+    auto signer = crypto::NoteSigner::Create(federation::LogOrigin("kab:32.04"), crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value());
     ASSERT_TRUE(signer);
     verifier_key_ = signer->verifier_key();
     checkpointer_ = std::make_unique<Checkpointer>(io_, *db_, std::move(*signer), policy_, clock_);
