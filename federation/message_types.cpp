@@ -54,9 +54,9 @@ constexpr std::string_view kCaseStates[] = {
 
 // The wire names of node/domain/lifecycle.hpp's CaseAction.
 constexpr std::string_view kCaseActions[] = {
-    "submit",  "verify",  "request_info",   "provide_info", "archive",     "classify",
-    "dispose", "forward", "respond",        "resolve",      "reporter_reply", "decline",
-    "peer_update", "close", "escalate", "erase_identity"};
+    "submit",      "verify",  "request_info", "provide_info",  "archive",        "classify",
+    "dispose",     "forward", "respond",      "resolve",       "reporter_reply", "decline",
+    "peer_update", "close",   "escalate",     "erase_identity"};
 
 constexpr FieldSpec kReporter[] = {
     {.name = "name", .kind = K::kText, .min = 1, .max = 120},

@@ -23,7 +23,9 @@ using service::Role;
 
 constexpr int kHistoryRows = 288;  // a day of reports at the default interval
 
-Access MonitorAccess() { return Access::Roles({Role::kNodeAdmin, Role::kSupervisor, Role::kAuditor}); }
+Access MonitorAccess() {
+  return Access::Roles({Role::kNodeAdmin, Role::kSupervisor, Role::kAuditor});
+}
 
 template <class T>
 Cell Opt(const std::optional<T>& v) {
@@ -51,8 +53,8 @@ Result<std::string> MonthQuery(const ApiRequest& req, const char* key) {
   const std::string m = req.Query(key).value_or("");
   if (m.empty()) return m;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  const bool digits = m.size() == 7 && m[4] == '-' && std::all_of(m.begin(), m.begin() + 4, digit) &&
-                      digit(m[5]) && digit(m[6]);
+  const bool digits = m.size() == 7 && m[4] == '-' &&
+                      std::all_of(m.begin(), m.begin() + 4, digit) && digit(m[5]) && digit(m[6]);
   const int month = digits ? std::stoi(m.substr(5)) : 0;
   if (month < 1 || month > 12) {
     return Fail(ErrorCode::kInvalidArgument, std::string(key) + ": a month as YYYY-MM");
@@ -82,17 +84,49 @@ Result<store::TrendQuery> TrendQueryOf(const ApiRequest& req) {
 }
 
 Table NodesTable(const std::vector<coord::NodeHealth>& nodes) {
-  Table t{{"node_id", "name", "class", "parent", "last_seen_at", "silent", "directory_version",
-           "report_at", "outbox_pending", "outbox_oldest_age_ms", "log_size", "checkpoint_size",
-           "witnessed_size", "witness_size", "witness_cosigned_at", "witness_alarms", "cases",
-           "overdue", "meta_records", "meta_pending", "alarms"},
+  Table t{{"node_id",
+           "name",
+           "class",
+           "parent",
+           "last_seen_at",
+           "silent",
+           "directory_version",
+           "report_at",
+           "outbox_pending",
+           "outbox_oldest_age_ms",
+           "log_size",
+           "checkpoint_size",
+           "witnessed_size",
+           "witness_size",
+           "witness_cosigned_at",
+           "witness_alarms",
+           "cases",
+           "overdue",
+           "meta_records",
+           "meta_pending",
+           "alarms"},
           {}};
   for (const auto& n : nodes) {
-    t.rows.push_back({n.node_id, n.name, n.node_class, n.parent, Opt(n.last_seen_at), n.silent,
-                      Opt(n.directory_version), Opt(n.report_at), n.outbox_pending,
-                      Opt(n.outbox_oldest_age_ms), Opt(n.log_size), Opt(n.checkpoint_size),
-                      Opt(n.witnessed_size), Opt(n.witness_size), Opt(n.witness_cosigned_at),
-                      n.witness_alarms, n.cases, n.overdue, n.meta_records, n.meta_pending,
+    t.rows.push_back({n.node_id,
+                      n.name,
+                      n.node_class,
+                      n.parent,
+                      Opt(n.last_seen_at),
+                      n.silent,
+                      Opt(n.directory_version),
+                      Opt(n.report_at),
+                      n.outbox_pending,
+                      Opt(n.outbox_oldest_age_ms),
+                      Opt(n.log_size),
+                      Opt(n.checkpoint_size),
+                      Opt(n.witnessed_size),
+                      Opt(n.witness_size),
+                      Opt(n.witness_cosigned_at),
+                      n.witness_alarms,
+                      n.cases,
+                      n.overdue,
+                      n.meta_records,
+                      n.meta_pending,
                       n.alarms});
   }
   return t;
@@ -189,19 +223,20 @@ Reply ServeNodes(MonitorApi& m, ApiRequest& req) {
   const Table table = NodesTable(
       coord::FederationTable(*snap->directory, snap->rows, snap->witness, now, m.policy));
   if (*csv) co_return Csv(table, "nodes");
-  co_return ApiResponse::Json(
-      200, {{"generated_at", now},
-            {"directory_version", snap->directory->version()},
-            {"silent_after_intervals", m.policy.silent_after_intervals},
-            {"nodes", TableToJson(table)}});
+  co_return ApiResponse::Json(200, {{"generated_at", now},
+                                    {"directory_version", snap->directory->version()},
+                                    {"silent_after_intervals", m.policy.silent_after_intervals},
+                                    {"nodes", TableToJson(table)}});
 }
 
 Reply ServeNode(MonitorApi& m, ApiRequest& req) {
   auto csv = WantsCsv(req);
   if (!csv) co_return ApiResponse::FromError(csv.error());
   const std::string node = req.Param("id");
-  auto rows = co_await m.db.Read<std::vector<store::ReportHistoryRow>>(
-      [&node](store::Connection& c) { return store::MonitorStore::History(c, node, kHistoryRows); });
+  auto rows =
+      co_await m.db.Read<std::vector<store::ReportHistoryRow>>([&node](store::Connection& c) {
+        return store::MonitorStore::History(c, node, kHistoryRows);
+      });
   if (!rows) co_return ApiResponse::FromError(rows.error());
   if (rows->empty()) {
     co_return ApiResponse::FromError(
@@ -225,11 +260,10 @@ Reply ServeSla(MonitorApi& m, ApiRequest& req) {
   const coord::SlaRanking ranking = coord::RankSla(*snap->directory, snap->rows, rule);
   const Table table = SlaTable(ranking.nodes);
   if (*csv) co_return Csv(table, "sla");
-  const json rule_json = {
-      {"min_cases", rule.min_cases},
-      {"top", rule.top},
-      {"ranked_clocks", coord::kRankedClocks},
-      {"order", "overall rate desc, concluded clocks desc, node id"}};
+  const json rule_json = {{"min_cases", rule.min_cases},
+                          {"top", rule.top},
+                          {"ranked_clocks", coord::kRankedClocks},
+                          {"order", "overall rate desc, concluded clocks desc, node id"}};
   co_return ApiResponse::Json(200, {{"generated_at", m.clock().time_since_epoch().count()},
                                     {"rule", rule_json},
                                     {"nodes", TableToJson(table)},
@@ -248,12 +282,11 @@ Reply ServeTrends(MonitorApi& m, ApiRequest& req) {
   const std::string by = req.Query("by").value_or("category");
   const Table table = TrendsTable(by, *rows);
   if (*csv) co_return Csv(table, "trends-" + by);
-  co_return ApiResponse::Json(200, {{"by", by},
-                                    {"from", query.from_month.empty() ? json(nullptr)
-                                                                      : json(query.from_month)},
-                                    {"to", query.to_month.empty() ? json(nullptr)
-                                                                  : json(query.to_month)},
-                                    {"rows", TableToJson(table)}});
+  co_return ApiResponse::Json(
+      200, {{"by", by},
+            {"from", query.from_month.empty() ? json(nullptr) : json(query.from_month)},
+            {"to", query.to_month.empty() ? json(nullptr) : json(query.to_month)},
+            {"rows", TableToJson(table)}});
 }
 
 }  // namespace

@@ -18,8 +18,8 @@
 namespace simpul::api {
 
 // One value: null, integer, number, boolean, text or a list of texts.
-using Cell = std::variant<std::monostate, std::int64_t, double, bool, std::string,
-                          std::vector<std::string>>;
+using Cell =
+    std::variant<std::monostate, std::int64_t, double, bool, std::string, std::vector<std::string>>;
 
 struct Table {
   std::vector<std::string> columns;

@@ -45,9 +45,8 @@ void Judge(const store::MonNodeRow& r, std::int64_t now_ms, const MonitorPolicy&
   h.meta_records = r.meta_records;
   const std::chrono::seconds interval =
       r.interval_s ? std::chrono::seconds(*r.interval_s) : policy.default_interval;
-  const auto silent_after =
-      std::chrono::duration_cast<std::chrono::milliseconds>(interval) *
-      policy.silent_after_intervals;
+  const auto silent_after = std::chrono::duration_cast<std::chrono::milliseconds>(interval) *
+                            policy.silent_after_intervals;
   h.silent = now_ms - r.last_seen_at > silent_after.count();
   if (h.overdue > 0) h.alarms.emplace_back(kAlarmOverdue);
   if (r.outbox_oldest_ms && *r.outbox_oldest_ms > policy.stale_outbox.count()) {

@@ -35,8 +35,8 @@ struct MonitorPolicy {
 };
 
 // Alarm names, as the API shows them.
-inline constexpr std::string_view kAlarmSilent = "silent";        // not seen for 3 intervals
-inline constexpr std::string_view kAlarmOverdue = "overdue";      // it reports overdue cases
+inline constexpr std::string_view kAlarmSilent = "silent";             // not seen for 3 intervals
+inline constexpr std::string_view kAlarmOverdue = "overdue";           // it reports overdue cases
 inline constexpr std::string_view kAlarmOutboxStale = "outbox_stale";  // its queue is stuck
 inline constexpr std::string_view kAlarmWitness = "log_alarm";  // the witness saw a fork/rollback
 
@@ -62,7 +62,7 @@ struct NodeHealth {
   std::int64_t outbox_pending = 0;
   std::optional<std::int64_t> outbox_oldest_age_ms;
   std::optional<std::int64_t> log_size, checkpoint_size, witnessed_size;  // as it reports
-  std::optional<std::int64_t> witness_size, witness_cosigned_at;  // as the witness saw it
+  std::optional<std::int64_t> witness_size, witness_cosigned_at;          // as the witness saw it
   std::int64_t witness_alarms = 0;
   std::int64_t cases = 0, overdue = 0, meta_pending = 0, meta_records = 0;
   bool silent = false;
@@ -100,7 +100,7 @@ struct ClockRate {
 struct NodeSla {
   std::string node_id, name;
   std::int64_t cases = 0;
-  std::vector<ClockRate> clocks;  // one per kAllClocks, in that order
+  std::vector<ClockRate> clocks;     // one per kAllClocks, in that order
   std::int64_t met = 0, missed = 0;  // over kRankedClocks
   std::optional<double> rate;
   std::optional<int> rank;  // 1..top when ranked

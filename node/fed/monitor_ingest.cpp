@@ -18,9 +18,9 @@ namespace {
 Result<void> CheckAboutSender(const json& body, const federation::VerifiedEnvelope& env) {
   const auto& about = body.at("node").get_ref<const std::string&>();
   if (about != env.from) {
-    return Fail(ErrorCode::kPermissionDenied,
-                std::string(federation::Name(env.type)) + " from " + env.from + " is about " +
-                    about + "; a node may only report about itself");
+    return Fail(ErrorCode::kPermissionDenied, std::string(federation::Name(env.type)) + " from " +
+                                                  env.from + " is about " + about +
+                                                  "; a node may only report about itself");
   }
   return {};
 }
@@ -67,16 +67,11 @@ Result<std::vector<store::MetaEvent>> MetaRecords(const json& body) {
   const json& records = body.at("records");
   out.reserve(records.size());
   for (const auto& r : records) {
-    store::MetaEvent e{r.at("event").get<std::int64_t>(),
-                       r.at("tracking_id").get<std::string>(),
-                       r.at("origin").get<std::string>(),
-                       r.at("category").get<std::string>(),
-                       r.at("region").get<std::string>(),
-                       r.at("classification").get<std::string>(),
-                       r.at("state").get<std::string>(),
-                       r.at("action").get<std::string>(),
-                       r.at("at").get<std::int64_t>(),
-                       r.at("submitted_at").get<std::int64_t>()};
+    store::MetaEvent e{r.at("event").get<std::int64_t>(), r.at("tracking_id").get<std::string>(),
+                       r.at("origin").get<std::string>(), r.at("category").get<std::string>(),
+                       r.at("region").get<std::string>(), r.at("classification").get<std::string>(),
+                       r.at("state").get<std::string>(),  r.at("action").get<std::string>(),
+                       r.at("at").get<std::int64_t>(),    r.at("submitted_at").get<std::int64_t>()};
     if (!out.empty() && e.event <= out.back().event) {
       return Fail(ErrorCode::kInvalidArgument,
                   "records[" + std::to_string(out.size()) +
@@ -100,8 +95,8 @@ Result<void> MonitorIngest::Apply(store::Connection& c, const federation::Verifi
     case MessageType::kCaseMeta:
       return ApplyMeta(c, env);
     default:
-      return Fail(ErrorCode::kInternal, "monitor ingest was handed " +
-                                            std::string(federation::Name(env.type)));
+      return Fail(ErrorCode::kInternal,
+                  "monitor ingest was handed " + std::string(federation::Name(env.type)));
   }
 }
 

@@ -59,9 +59,8 @@ Result<std::int64_t> SendMetaBatch(Connection& c, Outbox& outbox, const std::str
       store::ReportSource::MetaEvents(c, *after, static_cast<int>(federation::kMaxMetaRecords));
   if (!events) return tl::unexpected(events.error());
   if (events->empty()) return 0;
-  auto sent =
-      outbox.Enqueue(c, OutgoingMessage{MessageType::kCaseMeta, coordinator, "",
-                                        MetaBody(self, *events)});
+  auto sent = outbox.Enqueue(
+      c, OutgoingMessage{MessageType::kCaseMeta, coordinator, "", MetaBody(self, *events)});
   if (!sent) return tl::unexpected(sent.error());
   if (auto moved = store::ReportSource::SetMetaCursor(c, events->back().event); !moved) {
     return tl::unexpected(moved.error());
@@ -76,8 +75,8 @@ Result<json> CasesAndOverdue(Connection& c, domain::TimePoint now, json& overdue
   if (!total) return tl::unexpected(total.error());
   auto overdue_total = store::CaseStore::CountOverdue(c, now);
   if (!overdue_total) return tl::unexpected(overdue_total.error());
-  auto ids = store::ReportSource::OverdueIds(c, now,
-                                             static_cast<int>(federation::kMaxReportedOverdueIds));
+  auto ids =
+      store::ReportSource::OverdueIds(c, now, static_cast<int>(federation::kMaxReportedOverdueIds));
   if (!ids) return tl::unexpected(ids.error());
   json states = json::object();
   for (const auto& row : *by_state) states[row.key] = row.count;
@@ -156,8 +155,8 @@ Result<std::string> MeasureReport(Connection& c, const ReportInputs& in) {
 
 }  // namespace
 
-Reporter::Reporter(net::io_context& io, FederationState& state, store::Database& db,
-                   Outbox& outbox, service::Clock clock, ReporterOptions options)
+Reporter::Reporter(net::io_context& io, FederationState& state, store::Database& db, Outbox& outbox,
+                   service::Clock clock, ReporterOptions options)
     : strand_(net::make_strand(io)),
       timer_(strand_),
       state_(state),
@@ -205,10 +204,10 @@ net::awaitable<Result<ReportTick>> Reporter::Tick() {
     if (*sent < federation::kMaxMetaRecords) break;
   }
   auto directory = state_.directory();
-  const ReportInputs inputs{self, options_.interval.count(),
-                            directory ? directory->version() : 0, clock_()};
-  auto body = co_await db_.Read<std::string>(
-      [&inputs](Connection& c) { return MeasureReport(c, inputs); });
+  const ReportInputs inputs{self, options_.interval.count(), directory ? directory->version() : 0,
+                            clock_()};
+  auto body =
+      co_await db_.Read<std::string>([&inputs](Connection& c) { return MeasureReport(c, inputs); });
   if (!body) co_return tl::unexpected(body.error());
   const OutgoingMessage report{MessageType::kNodeReport, coordinator, "", std::move(*body)};
   auto sent = co_await db_.Write<std::string>(

@@ -47,8 +47,8 @@ struct ReportTick {
 
 class Reporter {
  public:
-  Reporter(boost::asio::io_context& io, FederationState& state, store::Database& db,
-           Outbox& outbox, service::Clock clock, ReporterOptions options);
+  Reporter(boost::asio::io_context& io, FederationState& state, store::Database& db, Outbox& outbox,
+           service::Clock clock, ReporterOptions options);
 
   // Starts ticking every interval; a failed tick is logged and the next one tries again.
   void Start();

@@ -119,6 +119,18 @@ class Connection {
   std::unordered_map<std::string, StmtHandle> cache_;
 };
 
+// Steps `s` to its end and returns `read(s)` of every row, in order; fails with Step's error.
+template <class Row, class Reader>
+Result<std::vector<Row>> CollectRows(Statement& s, Reader read) {
+  std::vector<Row> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(read(s));
+  }
+}
+
 // Maps the SQLite result code `rc` of `db` to an Error whose message starts with `what`.
 Error SqliteError(sqlite3* db, int rc, std::string_view what);
 

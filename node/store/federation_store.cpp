@@ -52,17 +52,6 @@ InboxRow ReadInbox(const Statement& s) {
 }
 
 template <class Row, class Reader>
-Result<std::vector<Row>> Collect(Statement& s, Reader read) {
-  std::vector<Row> out;
-  for (;;) {
-    auto row = s.Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(read(s));
-  }
-}
-
-template <class Row, class Reader>
 Result<std::optional<Row>> First(Statement& s, Reader read) {
   auto row = s.Step();
   if (!row) return tl::unexpected(row.error());
@@ -135,7 +124,7 @@ Result<std::vector<OutboxRow>> FederationStore::PendingOutbox(Connection& c, std
                      "ORDER BY seq LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(dest, after_seq, limit);
-  return Collect<OutboxRow>(*s, ReadOutbox);
+  return CollectRows<OutboxRow>(*s, ReadOutbox);
 }
 
 Result<std::vector<OutboxRow>> FederationStore::OutboxRange(Connection& c, std::string_view dest,
@@ -146,7 +135,7 @@ Result<std::vector<OutboxRow>> FederationStore::OutboxRange(Connection& c, std::
                      "LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(dest, from_seq, to_seq, limit);
-  return Collect<OutboxRow>(*s, ReadOutbox);
+  return CollectRows<OutboxRow>(*s, ReadOutbox);
 }
 
 Result<void> FederationStore::MarkDelivered(Connection& c, std::string_view dest, std::int64_t seq,
@@ -179,7 +168,7 @@ Result<std::vector<OutboxBacklog>> FederationStore::Backlog(Connection& c) {
       " (SELECT count(*) FROM fed_outbox o WHERE o.dest = h.dest AND o.delivered_at IS NOT NULL) "
       "FROM fed_streams_out h ORDER BY h.dest");
   if (!s) return tl::unexpected(s.error());
-  return Collect<OutboxBacklog>(*s, [](const Statement& st) {
+  return CollectRows<OutboxBacklog>(*s, [](const Statement& st) {
     return OutboxBacklog{st.Text(0), st.Int(1), st.OptionalInt(2), st.Int(3)};
   });
 }
@@ -260,7 +249,7 @@ Result<std::vector<InboxRow>> FederationStore::Held(Connection& c, std::string_v
                      "ORDER BY seq LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(sender, stream, limit);
-  return Collect<InboxRow>(*s, ReadInbox);
+  return CollectRows<InboxRow>(*s, ReadInbox);
 }
 
 Result<std::int64_t> FederationStore::CountInbox(Connection& c, InboxState state) {

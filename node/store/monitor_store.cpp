@@ -5,17 +5,6 @@
 namespace simpul::store {
 namespace {
 
-template <class Row, class Reader>
-Result<std::vector<Row>> Collect(Statement& s, Reader read) {
-  std::vector<Row> out;
-  for (;;) {
-    auto row = s.Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(read(s));
-  }
-}
-
 // Whether a record says where its case is handled now. A node that handed a case on keeps
 // recording what it hears about it — peer updates and relayed replies in state "forwarded", the
 // handler's closure echoed as "closed" — and those echoes must not pull the case back to it. The
@@ -84,8 +73,7 @@ Result<void> ReplaceSla(Connection& c, const NodeReportRow& r) {
   if (!clear) return tl::unexpected(clear.error());
   clear->Bind(1, r.node);
   if (auto run = clear->Run(); !run) return run;
-  auto put = c.Prepare(
-      "INSERT INTO mon_sla(node, clock, met, missed, running) VALUES (?,?,?,?,?)");
+  auto put = c.Prepare("INSERT INTO mon_sla(node, clock, met, missed, running) VALUES (?,?,?,?,?)");
   if (!put) return tl::unexpected(put.error());
   for (const auto& clock : r.sla) {
     put->BindAll(r.node, clock.clock, clock.met, clock.missed, clock.running);
@@ -208,11 +196,12 @@ Result<std::vector<MonNodeRow>> MonitorStore::Nodes(Connection& c) {
       "witnessed_size, meta_pending, reports, meta_cursor, meta_records FROM mon_nodes "
       "ORDER BY node");
   if (!s) return tl::unexpected(s.error());
-  auto nodes = Collect<MonNodeRow>(*s, ReadNode);
+  auto nodes = CollectRows<MonNodeRow>(*s, ReadNode);
   if (!nodes) return nodes;
   std::map<std::string, MonNodeRow*, std::less<>> by_id;
   for (auto& n : *nodes) by_id[n.node] = &n;
-  auto sla = c.Prepare("SELECT node, clock, met, missed, running FROM mon_sla ORDER BY node, clock");
+  auto sla =
+      c.Prepare("SELECT node, clock, met, missed, running FROM mon_sla ORDER BY node, clock");
   if (!sla) return tl::unexpected(sla.error());
   for (;;) {
     auto row = sla->Step();
@@ -232,7 +221,7 @@ Result<std::vector<ReportHistoryRow>> MonitorStore::History(Connection& c, std::
       "ORDER BY report_at DESC LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(node, limit);
-  return Collect<ReportHistoryRow>(*s, [](const Statement& st) {
+  return CollectRows<ReportHistoryRow>(*s, [](const Statement& st) {
     return ReportHistoryRow{st.Int(0), st.Int(1), st.Text(2)};
   });
 }
@@ -249,7 +238,7 @@ Result<std::vector<TrendRow>> MonitorStore::Trends(Connection& c, const TrendQue
   if (!s) return tl::unexpected(s.error());
   s->BindAll(q.from_month.empty() ? std::string("0000-00") : q.from_month,
              q.to_month.empty() ? std::string("9999-99") : q.to_month);
-  return Collect<TrendRow>(*s, [](const Statement& st) {
+  return CollectRows<TrendRow>(*s, [](const Statement& st) {
     return TrendRow{st.Text(0), st.Int(1), st.Int(2), st.Int(3),
                     st.Int(4),  st.Int(5), st.Int(6), st.OptionalInt(7)};
   });

@@ -34,11 +34,11 @@ struct NodeReportRow {
   std::int64_t interval_s = 0;
   std::int64_t directory_version = 0;
   std::int64_t cases_total = 0, overdue_total = 0;
-  std::int64_t outbox_pending = 0;                  // summed over destinations
-  std::optional<std::int64_t> outbox_oldest_ms;     // the oldest pending age of any destination
+  std::int64_t outbox_pending = 0;               // summed over destinations
+  std::optional<std::int64_t> outbox_oldest_ms;  // the oldest pending age of any destination
   std::int64_t log_size = 0;
   std::optional<std::int64_t> checkpoint_size, witnessed_size;
-  std::int64_t meta_pending = 0;                    // case events it has not yet sent
+  std::int64_t meta_pending = 0;  // case events it has not yet sent
   std::vector<ClockCompliance> sla;
   std::string report;  // the body as received (canonical JSON)
 };
@@ -80,8 +80,8 @@ struct TrendQuery {
 struct TrendRow {
   std::string key;  // category code, region code or "YYYY-MM"
   std::int64_t cases = 0;
-  std::int64_t open = 0;       // neither closed nor archived
-  std::int64_t resolved = 0;   // ever resolved
+  std::int64_t open = 0;      // neither closed nor archived
+  std::int64_t resolved = 0;  // ever resolved
   std::int64_t closed = 0, archived = 0;
   std::int64_t forwarded = 0;  // handled at a node other than where it was filed
   std::optional<std::int64_t> mean_first_response_ms;  // submission to first response

@@ -19,13 +19,7 @@ Result<std::vector<std::string>> ReportSource::OverdueIds(Connection& c, domain:
       "SELECT tracking_id FROM cases WHERE next_due_at < ? ORDER BY next_due_at, id LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(now.time_since_epoch().count(), limit);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = s->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(s->Text(0));
-  }
+  return CollectRows<std::string>(*s, [](const Statement& st) { return st.Text(0); });
 }
 
 Result<std::int64_t> ReportSource::MetaCursor(Connection& c) {
@@ -54,14 +48,10 @@ Result<std::vector<MetaEvent>> ReportSource::MetaEvents(Connection& c, std::int6
       "WHERE e.id > ? ORDER BY e.id LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(after, limit);
-  std::vector<MetaEvent> out;
-  for (;;) {
-    auto row = s->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(MetaEvent{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5),
-                            s->Text(6), s->Text(7), s->Int(8), s->Int(9)});
-  }
+  return CollectRows<MetaEvent>(*s, [](const Statement& st) {
+    return MetaEvent{st.Int(0),  st.Text(1), st.Text(2), st.Text(3), st.Text(4),
+                     st.Text(5), st.Text(6), st.Text(7), st.Int(8),  st.Int(9)};
+  });
 }
 
 Result<std::int64_t> ReportSource::MetaPending(Connection& c, std::int64_t after) {

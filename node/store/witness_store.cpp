@@ -42,17 +42,6 @@ WitnessAlarmRow ReadAlarm(const Statement& s) {
   return a;
 }
 
-template <class Row, class Reader>
-Result<std::vector<Row>> Collect(Statement& s, Reader read) {
-  std::vector<Row> out;
-  for (;;) {
-    auto row = s.Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(read(s));
-  }
-}
-
 Result<std::int64_t> Scalar(Statement& s) {
   auto row = s.Step();
   if (!row) return tl::unexpected(row.error());
@@ -90,7 +79,7 @@ Result<void> WitnessStore::PutLog(Connection& c, const WitnessLogRow& row) {
 Result<std::vector<WitnessLogRow>> WitnessStore::Logs(Connection& c) {
   auto s = c.Prepare("SELECT " + std::string(kLogColumns) + " FROM witness_logs ORDER BY origin");
   if (!s) return tl::unexpected(s.error());
-  return Collect<WitnessLogRow>(*s, ReadLog);
+  return CollectRows<WitnessLogRow>(*s, ReadLog);
 }
 
 Result<std::int64_t> WitnessStore::CountLogs(Connection& c) {
@@ -121,7 +110,7 @@ Result<std::vector<WitnessAlarmRow>> WitnessStore::Alarms(Connection& c, const A
                      "ORDER BY id LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(query.after_id, query.origin, query.origin, std::clamp(query.limit, 1, 1000));
-  return Collect<WitnessAlarmRow>(*s, ReadAlarm);
+  return CollectRows<WitnessAlarmRow>(*s, ReadAlarm);
 }
 
 Result<std::int64_t> WitnessStore::CountAlarms(Connection& c, WitnessAlarmKind kind) {

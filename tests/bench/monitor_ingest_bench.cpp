@@ -26,12 +26,9 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using simpul::federation::MessageType;
 
-constexpr const char* kActions[][2] = {{"submit", "submitted"},
-                                       {"verify", "verified"},
-                                       {"dispose", "dispositioned"},
-                                       {"respond", "in_progress"},
-                                       {"resolve", "resolved"},
-                                       {"close", "closed"}};
+constexpr const char* kActions[][2] = {{"submit", "submitted"},      {"verify", "verified"},
+                                       {"dispose", "dispositioned"}, {"respond", "in_progress"},
+                                       {"resolve", "resolved"},      {"close", "closed"}};
 constexpr const char* kCategories[] = {"infrastruktur.jalan", "kesehatan.puskesmas",
                                        "pendidikan.sekolah", "kependudukan.ktp"};
 
@@ -39,7 +36,9 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-std::string NodeId(int n) { return "kab:" + std::to_string(10 + n / 90) + "." + std::to_string(10 + n % 90); }
+std::string NodeId(int n) {
+  return "kab:" + std::to_string(10 + n / 90) + "." + std::to_string(10 + n % 90);
+}
 
 // The case.meta bodies of node `n`: `cases` cases of `events` events each, 500 records a body.
 std::vector<std::string> MetaBodies(int n, int cases, int events, std::int64_t t0) {
@@ -51,10 +50,15 @@ std::vector<std::string> MetaBodies(int n, int cases, int events, std::int64_t t
     const std::string id = "N" + std::to_string(n) + "-" + std::to_string(c);
     const std::int64_t submitted = t0 + c * 60'000;
     for (int e = 0; e < events; ++e) {
-      records.push_back({{"event", ++event}, {"tracking_id", id}, {"origin", node},
-                         {"category", kCategories[c % 4]}, {"region", "32.04"},
-                         {"classification", "complaint"}, {"state", kActions[e % 6][1]},
-                         {"action", kActions[e % 6][0]}, {"at", submitted + e * 3'600'000},
+      records.push_back({{"event", ++event},
+                         {"tracking_id", id},
+                         {"origin", node},
+                         {"category", kCategories[c % 4]},
+                         {"region", "32.04"},
+                         {"classification", "complaint"},
+                         {"state", kActions[e % 6][1]},
+                         {"action", kActions[e % 6][0]},
+                         {"at", submitted + e * 3'600'000},
                          {"submitted_at", submitted}});
       if (records.size() == simpul::federation::kMaxMetaRecords) {
         out.push_back(json{{"node", node}, {"records", std::move(records)}}.dump());
@@ -68,13 +72,17 @@ std::vector<std::string> MetaBodies(int n, int cases, int events, std::int64_t t
 
 std::string ReportBody(int n, std::int64_t at) {
   const json clock = {{"met", 40 + n % 7}, {"missed", n % 5}, {"running", 3}};
-  return json{{"node", NodeId(n)}, {"at", at}, {"interval_s", 300}, {"directory_version", 9},
-              {"cases", {{"total", 120}, {"by_state", {{"verified", 20}, {"closed", 100}}}}},
-              {"sla", {{"verify", clock}, {"first_response", clock}, {"settle", clock}}},
-              {"overdue", {{"total", 2}, {"ids", {"X-1", "X-2"}}}},
-              {"outbox", {{{"dest", "coord:panrb"}, {"pending", 1}, {"delivered", 99}}}},
-              {"log", {{"size", 1000}, {"checkpoint", {{"size", 990}, {"root", std::string(64, 'a')}}}}},
-              {"meta", {{"sent", 480}, {"pending", 0}}}}
+  return json{
+      {"node", NodeId(n)},
+      {"at", at},
+      {"interval_s", 300},
+      {"directory_version", 9},
+      {"cases", {{"total", 120}, {"by_state", {{"verified", 20}, {"closed", 100}}}}},
+      {"sla", {{"verify", clock}, {"first_response", clock}, {"settle", clock}}},
+      {"overdue", {{"total", 2}, {"ids", {"X-1", "X-2"}}}},
+      {"outbox", {{{"dest", "coord:panrb"}, {"pending", 1}, {"delivered", 99}}}},
+      {"log", {{"size", 1000}, {"checkpoint", {{"size", 990}, {"root", std::string(64, 'a')}}}}},
+      {"meta", {{"sent", 480}, {"pending", 0}}}}
       .dump();
 }
 
@@ -103,8 +111,9 @@ int main(int argc, char** argv) {
                                           simpul::store::SchemaMigrations());
   if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), 1;
   const std::int64_t t0 = 1'783'000'000'000;
-  simpul::fed::MonitorIngest ingest([] { return simpul::domain::TimePoint(std::chrono::milliseconds(1'783'000'000'000)); },
-                                    std::chrono::hours(7));
+  simpul::fed::MonitorIngest ingest(
+      [] { return simpul::domain::TimePoint(std::chrono::milliseconds(1'783'000'000'000)); },
+      std::chrono::hours(7));
 
   std::vector<simpul::federation::VerifiedEnvelope> metas;
   for (int n = 0; n < nodes; ++n) {
@@ -144,14 +153,17 @@ int main(int argc, char** argv) {
   const double report_s = Seconds(start);
 
   start = Clock::now();
-  auto trends = (*db)->ReadSync<std::vector<simpul::store::TrendRow>>([](simpul::store::Connection& c) {
-    return simpul::store::MonitorStore::Trends(c, {simpul::store::TrendKey::kCategory, "", ""});
-  });
+  auto trends =
+      (*db)->ReadSync<std::vector<simpul::store::TrendRow>>([](simpul::store::Connection& c) {
+        return simpul::store::MonitorStore::Trends(c, {simpul::store::TrendKey::kCategory, "", ""});
+      });
   const double trends_s = Seconds(start);
   start = Clock::now();
-  auto month = (*db)->ReadSync<std::vector<simpul::store::TrendRow>>([](simpul::store::Connection& c) {
-    return simpul::store::MonitorStore::Trends(c, {simpul::store::TrendKey::kRegion, "2026-07", "2026-07"});
-  });
+  auto month =
+      (*db)->ReadSync<std::vector<simpul::store::TrendRow>>([](simpul::store::Connection& c) {
+        return simpul::store::MonitorStore::Trends(
+            c, {simpul::store::TrendKey::kRegion, "2026-07", "2026-07"});
+      });
   const double month_s = Seconds(start);
   start = Clock::now();
   auto rows = (*db)->ReadSync<std::vector<simpul::store::MonNodeRow>>(
@@ -166,8 +178,9 @@ int main(int argc, char** argv) {
               records / meta_s);
   std::printf("node.report: %d reports, one write job each: %.2f ms/report\n", nodes,
               report_s * 1e3 / nodes);
-  std::printf("queries: trends by category %.1f ms (%zu rows), one month by region %.1f ms, "
-              "nodes %.1f ms (%zu rows)\n",
-              trends_s * 1e3, trends->size(), month_s * 1e3, nodes_s * 1e3, rows->size());
+  std::printf(
+      "queries: trends by category %.1f ms (%zu rows), one month by region %.1f ms, "
+      "nodes %.1f ms (%zu rows)\n",
+      trends_s * 1e3, trends->size(), month_s * 1e3, nodes_s * 1e3, rows->size());
   return 0;
 }

@@ -14,37 +14,35 @@ constexpr std::string_view kCaseId = "KAB3204-000042";
 
 // One case.meta record of case kCaseId, at case event `event`.
 json MetaRecord(std::int64_t event) {
-  return {{"event", event},
-          {"tracking_id", kCaseId},
-          {"origin", "kab:32.04"},
-          {"category", "kesehatan.puskesmas"},
-          {"region", "32.04.05"},
-          {"classification", "complaint"},
-          {"state", "verified"},
-          {"action", "verify"},
-          {"at", 1720000100000},
-          {"submitted_at", 1720000000000}};
+  return {{"event", event},        {"tracking_id", kCaseId},
+          {"origin", "kab:32.04"}, {"category", "kesehatan.puskesmas"},
+          {"region", "32.04.05"},  {"classification", "complaint"},
+          {"state", "verified"},   {"action", "verify"},
+          {"at", 1720000100000},   {"submitted_at", 1720000000000}};
 }
 
 // A node.report with every optional member present.
 json NodeReportBody() {
   const json clock = {{"met", 4}, {"missed", 1}, {"running", 2}};
-  return {{"node", "kab:32.04"},
-          {"at", 1720000200000},
-          {"interval_s", 300},
-          {"directory_version", 7},
-          {"cases", {{"total", 12}, {"by_state", {{"verified", 3}, {"resolved", 0}}}}},
-          {"sla",
-           {{"verify", clock}, {"first_response", clock}, {"settle", clock}, {"auto_close", clock}}},
-          {"overdue", {{"total", 1}, {"ids", {kCaseId}}}},
-          {"outbox",
-           {{{"dest", "coord:panrb"}, {"pending", 2}, {"delivered", 9},
-             {"oldest_pending_age_ms", 1500}}}},
-          {"log",
-           {{"size", 40},
-            {"checkpoint", {{"size", 40}, {"root", std::string(64, 'b')}}},
-            {"witnessed", {{"size", 32}, {"root", std::string(64, 'c')}}}}},
-          {"meta", {{"sent", 8}, {"pending", 0}}}};
+  return {
+      {"node", "kab:32.04"},
+      {"at", 1720000200000},
+      {"interval_s", 300},
+      {"directory_version", 7},
+      {"cases", {{"total", 12}, {"by_state", {{"verified", 3}, {"resolved", 0}}}}},
+      {"sla",
+       {{"verify", clock}, {"first_response", clock}, {"settle", clock}, {"auto_close", clock}}},
+      {"overdue", {{"total", 1}, {"ids", {kCaseId}}}},
+      {"outbox",
+       {{{"dest", "coord:panrb"},
+         {"pending", 2},
+         {"delivered", 9},
+         {"oldest_pending_age_ms", 1500}}}},
+      {"log",
+       {{"size", 40},
+        {"checkpoint", {{"size", 40}, {"root", std::string(64, 'b')}}},
+        {"witnessed", {{"size", 32}, {"root", std::string(64, 'c')}}}}},
+      {"meta", {{"sent", 8}, {"pending", 0}}}};
 }
 
 // A valid body of each type, with every optional member present where that is allowed.
@@ -146,7 +144,8 @@ TEST(MessageTypesTest, RejectsMissingRequiredMember) {
                              "classification", "state", "action", "at", "submitted_at"}) {
     json body = ValidBody(MessageType::kCaseMeta);
     body["records"][1].erase(member);
-    ExpectRejected(MessageType::kCaseMeta, body, "records[1]." + std::string(member) + ": required");
+    ExpectRejected(MessageType::kCaseMeta, body,
+                   "records[1]." + std::string(member) + ": required");
   }
   ExpectRejected(MessageType::kStreamSkip, {{"reason", "x"}}, "skipped_seq: required");
   for (const char* member : {"for_msg_id", "for_hash", "log_index", "dir_version"}) {
@@ -242,7 +241,8 @@ TEST(MessageTypesTest, RejectsValuesOutsideTheirLimits) {
 TEST(MessageTypesTest, RejectsMalformedNodeReports) {
   json body = ValidBody(MessageType::kNodeReport);
   body["cases"]["by_state"]["verified"] = -1;
-  ExpectRejected(MessageType::kNodeReport, body, "cases.by_state.verified: must be an integer in 0..");
+  ExpectRejected(MessageType::kNodeReport, body,
+                 "cases.by_state.verified: must be an integer in 0..");
   body = ValidBody(MessageType::kNodeReport);
   body["cases"]["by_state"]["deleted"] = 1;
   ExpectRejected(MessageType::kNodeReport, body, "cases.by_state.deleted: unknown member");
@@ -293,7 +293,8 @@ TEST(MessageTypesTest, CaseMetaRefusesPersonalDataAndFreeText) {
                              "name", "nik", "phone", "email", "note", "reason", "message"}) {
     json body = ValidBody(MessageType::kCaseMeta);
     body["records"][0][member] = "x";
-    ExpectRejected(MessageType::kCaseMeta, body, "records[0]." + std::string(member) + ": unknown member");
+    ExpectRejected(MessageType::kCaseMeta, body,
+                   "records[0]." + std::string(member) + ": unknown member");
   }
   json body = ValidBody(MessageType::kCaseMeta);
   body["reporter"] = {{"name", "Budi"}};

@@ -92,8 +92,8 @@ class MonitorTest : public ::testing::Test {
   }
   ApiReply Monitor(const std::string& target) {
     if (coord_token_.empty()) {
-      coord_token_ = NodeApi(fed_.coordinator().port())
-                         .Login("admin", fed_.coordinator().admin_password());
+      coord_token_ =
+          NodeApi(fed_.coordinator().port()).Login("admin", fed_.coordinator().admin_password());
     }
     return NodeApi(fed_.coordinator().port()).Get(target, coord_token_);
   }
@@ -137,21 +137,24 @@ TEST_F(MonitorTest, CoordinatorDashboardAnswersWithTheNodesRealCounts) {
 
   // Wait until the coordinator holds every case and a report measured after the last action.
   json nodes, trends;
-  const bool caught_up = Federation::Eventually([&] {
-    ApiReply n = Monitor("/api/v1/monitor/nodes");
-    ApiReply t = Monitor("/api/v1/monitor/trends?by=category");
-    if (n.status != 200 || t.status != 200) return false;
-    nodes = n.json;
-    trends = t.json;
-    const json kab = RowOf(nodes["nodes"], "node_id", "kab:32.04");
-    const json prov = RowOf(nodes["nodes"], "node_id", "prov:32");
-    std::int64_t cases = 0;
-    for (const auto& row : trends["rows"]) cases += row.value("cases", 0);
-    return kab.is_object() && prov.is_object() && kab.value("cases", 0) == 3 &&
-           prov.value("cases", 0) == 2 && kab.value("meta_pending", -1) == 0 &&
-           prov.value("meta_pending", -1) == 0 && cases == 5;
-  }, std::chrono::seconds(30));
-  ASSERT_TRUE(caught_up) << nodes.dump() << "\n" << trends.dump() << "\n"
+  const bool caught_up = Federation::Eventually(
+      [&] {
+        ApiReply n = Monitor("/api/v1/monitor/nodes");
+        ApiReply t = Monitor("/api/v1/monitor/trends?by=category");
+        if (n.status != 200 || t.status != 200) return false;
+        nodes = n.json;
+        trends = t.json;
+        const json kab = RowOf(nodes["nodes"], "node_id", "kab:32.04");
+        const json prov = RowOf(nodes["nodes"], "node_id", "prov:32");
+        std::int64_t cases = 0;
+        for (const auto& row : trends["rows"]) cases += row.value("cases", 0);
+        return kab.is_object() && prov.is_object() && kab.value("cases", 0) == 3 &&
+               prov.value("cases", 0) == 2 && kab.value("meta_pending", -1) == 0 &&
+               prov.value("meta_pending", -1) == 0 && cases == 5;
+      },
+      std::chrono::seconds(30));
+  ASSERT_TRUE(caught_up) << nodes.dump() << "\n"
+                         << trends.dump() << "\n"
                          << fed_.coordinator().LogTail() << fed_.node("kab:32.04").LogTail();
 
   // The federation table: both members seen, with their reported directory and log state.
@@ -251,8 +254,8 @@ TEST_F(MonitorTest, CoordinatorDashboardAnswersWithTheNodesRealCounts) {
 
 // A member node never answers monitoring requests: they exist only on the coordinator.
 TEST_F(MonitorTest, MonitoringRoutesExistOnlyOnTheCoordinator) {
-  ApiReply at_node = NodeApi(fed_.node("kab:32.04").port())
-                         .Get("/api/v1/monitor/nodes", fed_.Token("kab:32.04"));
+  ApiReply at_node =
+      NodeApi(fed_.node("kab:32.04").port()).Get("/api/v1/monitor/nodes", fed_.Token("kab:32.04"));
   EXPECT_EQ(at_node.status, 404) << at_node.body;
   EXPECT_EQ(Monitor("/api/v1/monitor/trends?by=colour").status, 400);
   EXPECT_EQ(Monitor("/api/v1/monitor/trends?from=2026-13").status, 400);

@@ -16,8 +16,8 @@ Table Sample() {
   t.rows.push_back({std::string("kl:x"), std::string("=HYPERLINK(\"http://evil\")"),
                     std::int64_t{0}, 1.0, true, std::vector<std::string>{},
                     std::int64_t{1783000000000}});
-  t.rows.push_back({std::string("prov:32"), std::string("line\r\nbreak"), std::int64_t{-3},
-                    0.5, true, std::vector<std::string>{"a,b"}, std::monostate{}});
+  t.rows.push_back({std::string("prov:32"), std::string("line\r\nbreak"), std::int64_t{-3}, 0.5,
+                    true, std::vector<std::string>{"a,b"}, std::monostate{}});
   return t;
 }
 

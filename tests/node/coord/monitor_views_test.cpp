@@ -39,8 +39,8 @@ bool Has(const std::vector<std::string>& alarms, std::string_view alarm) {
 TEST(MonitorViewsTest, ListsEveryMemberAndMarksSilentAfterThreeIntervals) {
   const auto directory = SignedDirectory(SampleDocument());
   std::vector<store::MonNodeRow> rows = {
-      Seen("prov:32", 14 * kMinute),                 // under 3 × 5 min: fine
-      Seen("kab:32.04", 16 * kMinute),               // over 3 × 5 min: silent
+      Seen("prov:32", 14 * kMinute),                       // under 3 × 5 min: fine
+      Seen("kab:32.04", 16 * kMinute),                     // over 3 × 5 min: silent
       Seen("kota:32.73", 2 * kMinute, /*interval_s=*/30),  // over 3 × 30 s: silent
   };
   const auto table = FederationTable(directory, rows, {}, kNow, MonitorPolicy{});

@@ -17,37 +17,34 @@ constexpr std::int64_t kT0 = 1'783'000'000'000;  // 2026-07-02, submission time 
 constexpr std::int64_t kHourMs = 3'600'000;
 
 json ReportBody(std::string_view node, std::int64_t at, std::int64_t total) {
-  return {{"node", node},
-          {"at", at},
-          {"interval_s", 60},
-          {"directory_version", 3},
-          {"cases", {{"total", total}, {"by_state", {{"verified", total}}}}},
-          {"sla", {{"verify", {{"met", 8}, {"missed", 2}, {"running", 1}}}}},
-          {"overdue", {{"total", 1}, {"ids", {"KAB3204-000009"}}}},
-          {"outbox",
-           {{{"dest", "coord:panrb"}, {"pending", 2}, {"delivered", 5},
-             {"oldest_pending_age_ms", 4000}},
-            {{"dest", "prov:32"}, {"pending", 3}, {"delivered", 1},
-             {"oldest_pending_age_ms", 9000}}}},
-          {"log",
-           {{"size", 77},
-            {"checkpoint", {{"size", 70}, {"root", std::string(64, 'a')}}},
-            {"witnessed", {{"size", 64}, {"root", std::string(64, 'b')}}}}},
-          {"meta", {{"sent", 12}, {"pending", 0}}}};
+  return {
+      {"node", node},
+      {"at", at},
+      {"interval_s", 60},
+      {"directory_version", 3},
+      {"cases", {{"total", total}, {"by_state", {{"verified", total}}}}},
+      {"sla", {{"verify", {{"met", 8}, {"missed", 2}, {"running", 1}}}}},
+      {"overdue", {{"total", 1}, {"ids", {"KAB3204-000009"}}}},
+      {"outbox",
+       {{{"dest", "coord:panrb"},
+         {"pending", 2},
+         {"delivered", 5},
+         {"oldest_pending_age_ms", 4000}},
+        {{"dest", "prov:32"}, {"pending", 3}, {"delivered", 1}, {"oldest_pending_age_ms", 9000}}}},
+      {"log",
+       {{"size", 77},
+        {"checkpoint", {{"size", 70}, {"root", std::string(64, 'a')}}},
+        {"witnessed", {{"size", 64}, {"root", std::string(64, 'b')}}}}},
+      {"meta", {{"sent", 12}, {"pending", 0}}}};
 }
 
 json Record(std::int64_t event, std::string_view tracking_id, std::string_view origin,
             std::string_view action, std::string_view state, std::int64_t at) {
-  return {{"event", event},
-          {"tracking_id", tracking_id},
-          {"origin", origin},
-          {"category", "infrastruktur.jalan"},
-          {"region", "32.04"},
-          {"classification", "complaint"},
-          {"state", state},
-          {"action", action},
-          {"at", at},
-          {"submitted_at", kT0}};
+  return {{"event", event},    {"tracking_id", tracking_id},
+          {"origin", origin},  {"category", "infrastruktur.jalan"},
+          {"region", "32.04"}, {"classification", "complaint"},
+          {"state", state},    {"action", action},
+          {"at", at},          {"submitted_at", kT0}};
 }
 
 json MetaBody(std::string_view node, std::vector<json> records) {
@@ -72,19 +69,20 @@ class MonitorIngestTest : public FedTest {
         [](store::Connection& c) { return store::MonitorStore::Nodes(c); });
   }
   std::optional<CaseRow> Case(const std::string& tracking_id) {
-    return Read<std::optional<CaseRow>>([&](store::Connection& c) -> Result<std::optional<CaseRow>> {
-      auto s = c.Prepare(
-          "SELECT node, state, month, verified_at, first_response_at, resolved_at, closed_at "
-          "FROM mon_cases WHERE tracking_id = ?");
-      if (!s) return tl::unexpected(s.error());
-      s->Bind(1, tracking_id);
-      auto row = s->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) return std::optional<CaseRow>();
-      return std::optional<CaseRow>(CaseRow{s->Text(0), s->Text(1), s->Text(2), s->OptionalInt(3),
-                                            s->OptionalInt(4), s->OptionalInt(5),
-                                            s->OptionalInt(6)});
-    });
+    return Read<std::optional<CaseRow>>(
+        [&](store::Connection& c) -> Result<std::optional<CaseRow>> {
+          auto s = c.Prepare(
+              "SELECT node, state, month, verified_at, first_response_at, resolved_at, closed_at "
+              "FROM mon_cases WHERE tracking_id = ?");
+          if (!s) return tl::unexpected(s.error());
+          s->Bind(1, tracking_id);
+          auto row = s->Step();
+          if (!row) return tl::unexpected(row.error());
+          if (!*row) return std::optional<CaseRow>();
+          return std::optional<CaseRow>(CaseRow{s->Text(0), s->Text(1), s->Text(2),
+                                                s->OptionalInt(3), s->OptionalInt(4),
+                                                s->OptionalInt(5), s->OptionalInt(6)});
+        });
   }
 
   MonitorIngest ingest_{clock_, std::chrono::hours(7)};
@@ -100,9 +98,9 @@ TEST_F(MonitorIngestTest, ANodeThatIsNotTheCoordinatorRefusesThem) {
   auto report = Send(regency_, MessageType::kNodeReport, ReportBody(kRegency, NowMs(), 4));
   ExpectDead(report, ErrorCode::kPermissionDenied);
   EXPECT_NE(report.error->message.find("not the coordinator"), std::string::npos);
-  auto meta = Send(regency_, MessageType::kCaseMeta,
-                   MetaBody(kRegency, {Record(1, "KAB3204-000001", kRegency, "submit",
-                                              "submitted", kT0)}));
+  auto meta =
+      Send(regency_, MessageType::kCaseMeta,
+           MetaBody(kRegency, {Record(1, "KAB3204-000001", kRegency, "submit", "submitted", kT0)}));
   ExpectDead(meta, ErrorCode::kPermissionDenied);
   EXPECT_TRUE(Nodes().empty());
   // The sender hears that they were skipped.
@@ -126,8 +124,8 @@ TEST_F(MonitorIngestTest, CoordinatorStoresTheSendersReport) {
   EXPECT_EQ(n.directory_version, 3);
   EXPECT_EQ(n.cases_total, 4);
   EXPECT_EQ(n.overdue_total, 1);
-  EXPECT_EQ(n.outbox_pending, 5);        // summed over destinations
-  EXPECT_EQ(n.outbox_oldest_ms, 9000);   // the oldest of any destination
+  EXPECT_EQ(n.outbox_pending, 5);       // summed over destinations
+  EXPECT_EQ(n.outbox_oldest_ms, 9000);  // the oldest of any destination
   EXPECT_EQ(n.log_size, 77);
   EXPECT_EQ(n.checkpoint_size, 70);
   EXPECT_EQ(n.witnessed_size, 64);
@@ -152,8 +150,8 @@ TEST_F(MonitorIngestTest, ANodeMayOnlyReportAboutItself) {
 
 TEST_F(MonitorIngestTest, ResentEnvelopesAndRecordsAreNeverCountedTwice) {
   AsCoordinator();
-  const auto report = Next(regency_, MessageType::kNodeReport,
-                           "", ReportBody(kRegency, NowMs(), 4).dump());
+  const auto report =
+      Next(regency_, MessageType::kNodeReport, "", ReportBody(kRegency, NowMs(), 4).dump());
   ASSERT_EQ(ReceiveOne(regency_.from, report).status, "applied");
   EXPECT_EQ(ReceiveOne(regency_.from, report).status, "duplicate");
   // The same measurement again in a new envelope is not newer: ignored.
@@ -165,19 +163,19 @@ TEST_F(MonitorIngestTest, ResentEnvelopesAndRecordsAreNeverCountedTwice) {
   EXPECT_EQ(nodes[0].cases_total, 4);
 
   const std::string id = "KAB3204-000001";
-  const auto meta = Next(regency_, MessageType::kCaseMeta, "",
-                         MetaBody(kRegency, {Record(1, id, kRegency, "submit", "submitted", kT0),
-                                             Record(2, id, kRegency, "verify", "verified",
-                                                    kT0 + kHourMs)})
-                             .dump());
+  const auto meta =
+      Next(regency_, MessageType::kCaseMeta, "",
+           MetaBody(kRegency, {Record(1, id, kRegency, "submit", "submitted", kT0),
+                               Record(2, id, kRegency, "verify", "verified", kT0 + kHourMs)})
+               .dump());
   ASSERT_EQ(ReceiveOne(regency_.from, meta).status, "applied");
   EXPECT_EQ(ReceiveOne(regency_.from, meta).status, "duplicate");
   // A node restored from backup sends records 1 and 2 again with a new one.
   ASSERT_EQ(Send(regency_, MessageType::kCaseMeta,
-                 MetaBody(kRegency, {Record(1, id, kRegency, "submit", "submitted", kT0),
-                                     Record(2, id, kRegency, "verify", "verified", kT0 + kHourMs),
-                                     Record(3, id, kRegency, "dispose", "dispositioned",
-                                            kT0 + 2 * kHourMs)}))
+                 MetaBody(kRegency,
+                          {Record(1, id, kRegency, "submit", "submitted", kT0),
+                           Record(2, id, kRegency, "verify", "verified", kT0 + kHourMs),
+                           Record(3, id, kRegency, "dispose", "dispositioned", kT0 + 2 * kHourMs)}))
                 .status,
             "applied");
   nodes = Nodes();
@@ -196,12 +194,11 @@ TEST_F(MonitorIngestTest, ResentEnvelopesAndRecordsAreNeverCountedTwice) {
 
 TEST_F(MonitorIngestTest, RecordsOutOfOrderAreRefused) {
   AsCoordinator();
-  ExpectDead(Send(regency_, MessageType::kCaseMeta,
-                  MetaBody(kRegency, {Record(5, "KAB3204-000001", kRegency, "submit", "submitted",
-                                             kT0),
-                                      Record(5, "KAB3204-000001", kRegency, "verify", "verified",
-                                             kT0)})),
-             ErrorCode::kInvalidArgument);
+  ExpectDead(
+      Send(regency_, MessageType::kCaseMeta,
+           MetaBody(kRegency, {Record(5, "KAB3204-000001", kRegency, "submit", "submitted", kT0),
+                               Record(5, "KAB3204-000001", kRegency, "verify", "verified", kT0)})),
+      ErrorCode::kInvalidArgument);
   EXPECT_TRUE(Nodes().empty());
 }
 
@@ -222,17 +219,17 @@ TEST_F(MonitorIngestTest, AForwardedCaseIsOneRowAtItsHandler) {
                            Record(15, id, ministry, "close", "closed", kT0 + 9 * kHourMs)}))
                 .status,
             "applied");
-  ASSERT_EQ(Send(ministry_, MessageType::kCaseMeta,
-                 MetaBody(kMinistry,
-                          {Record(1, id, ministry, "submit", "submitted", kT0),
-                           Record(2, id, ministry, "verify", "verified", kT0 + kHourMs),
-                           Record(3, id, ministry, "forward", "forwarded", kT0 + 2 * kHourMs),
-                           Record(4, id, ministry, "peer_update", "forwarded", kT0 + 5 * kHourMs),
-                           Record(5, id, ministry, "reporter_reply", "forwarded",
-                                  kT0 + 10 * kHourMs),
-                           Record(6, id, ministry, "peer_update", "closed", kT0 + 11 * kHourMs)}))
-                .status,
-            "applied");
+  ASSERT_EQ(
+      Send(ministry_, MessageType::kCaseMeta,
+           MetaBody(kMinistry,
+                    {Record(1, id, ministry, "submit", "submitted", kT0),
+                     Record(2, id, ministry, "verify", "verified", kT0 + kHourMs),
+                     Record(3, id, ministry, "forward", "forwarded", kT0 + 2 * kHourMs),
+                     Record(4, id, ministry, "peer_update", "forwarded", kT0 + 5 * kHourMs),
+                     Record(5, id, ministry, "reporter_reply", "forwarded", kT0 + 10 * kHourMs),
+                     Record(6, id, ministry, "peer_update", "closed", kT0 + 11 * kHourMs)}))
+          .status,
+      "applied");
   const auto row = Case(id);
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->node, regency);

@@ -67,7 +67,8 @@ class ReporterTest : public FedTest {
   }
 
   std::int64_t Cursor() {
-    return Read<std::int64_t>([](store::Connection& c) { return store::ReportSource::MetaCursor(c); });
+    return Read<std::int64_t>(
+        [](store::Connection& c) { return store::ReportSource::MetaCursor(c); });
   }
 
   std::unique_ptr<Reporter> reporter_;
@@ -91,9 +92,9 @@ TEST_F(ReporterTest, CaseMetaCarriesOnlyMetadataNeverPersonalDataOrText) {
   const json& body = envelope.at("body");
   EXPECT_TRUE(federation::ValidateBody(MessageType::kCaseMeta, body, ""));
   EXPECT_EQ(body.at("node"), kSelf);
-  const std::set<std::string> allowed = {"event",          "tracking_id", "origin", "category",
-                                         "region",         "classification", "state", "action",
-                                         "at",             "submitted_at"};
+  const std::set<std::string> allowed = {"event",  "tracking_id",    "origin", "category",
+                                         "region", "classification", "state",  "action",
+                                         "at",     "submitted_at"};
   ASSERT_EQ(body.at("records").size(), 4u);
   for (const auto& record : body.at("records")) {
     std::set<std::string> fields;
@@ -187,9 +188,10 @@ TEST_F(ReporterTest, LargeBacklogCatchesUpInBoundedBatches) {
     auto rec = store::CaseStore::FindByTrackingId(c, id);
     if (!rec) return tl::unexpected(rec.error());
     for (int i = 0; i < 1100; ++i) {
-      const store::EventRecord ev{0, CaseAction::kEscalate, domain::CaseState::kSubmitted,
-                                  "system", "", "{}", false, now_};
-      if (auto r = store::CaseStore::AppendEvent(c, rec->id, ev); !r) return tl::unexpected(r.error());
+      const store::EventRecord ev{
+          0, CaseAction::kEscalate, domain::CaseState::kSubmitted, "system", "", "{}", false, now_};
+      if (auto r = store::CaseStore::AppendEvent(c, rec->id, ev); !r)
+        return tl::unexpected(r.error());
     }
     return 0;
   });

@@ -17,8 +17,11 @@ constexpr std::int64_t kDayMs = 86'400'000;
 
 MetaEvent Submitted(std::int64_t event, std::string tracking_id, std::string category,
                     std::int64_t submitted_at) {
-  return MetaEvent{event, std::move(tracking_id), "kab:32.04", std::move(category), "32.04",
-                   "complaint", "submitted", "submit", submitted_at, submitted_at};
+  return MetaEvent{event,        std::move(tracking_id),
+                   "kab:32.04",  std::move(category),
+                   "32.04",      "complaint",
+                   "submitted",  "submit",
+                   submitted_at, submitted_at};
 }
 
 NodeReportRow Report(std::int64_t report_at) {
@@ -72,7 +75,8 @@ TEST_F(MonitorStoreTest, OnlyANewerReportReplacesTheLatest) {
   EXPECT_FALSE(Write<bool>([](Connection& c) { return MonitorStore::PutReport(c, Report(1000)); }));
   EXPECT_FALSE(Write<bool>([](Connection& c) { return MonitorStore::PutReport(c, Report(900)); }));
   EXPECT_TRUE(Write<bool>([](Connection& c) { return MonitorStore::PutReport(c, Report(2000)); }));
-  const auto nodes = Write<std::vector<MonNodeRow>>([](Connection& c) { return MonitorStore::Nodes(c); });
+  const auto nodes =
+      Write<std::vector<MonNodeRow>>([](Connection& c) { return MonitorStore::Nodes(c); });
   ASSERT_EQ(nodes.size(), 1u);
   EXPECT_EQ(nodes[0].reports, 2);
   EXPECT_EQ(nodes[0].report_at, 2000);
@@ -81,7 +85,8 @@ TEST_F(MonitorStoreTest, OnlyANewerReportReplacesTheLatest) {
 TEST_F(MonitorStoreTest, HistoryKeepsSevenDays) {
   const std::int64_t start = kJune30At2000Utc;
   for (int day = 0; day <= 9; ++day) {
-    Write<bool>([&](Connection& c) { return MonitorStore::PutReport(c, Report(start + day * kDayMs)); });
+    Write<bool>(
+        [&](Connection& c) { return MonitorStore::PutReport(c, Report(start + day * kDayMs)); });
   }
   const auto history = Write<std::vector<ReportHistoryRow>>(
       [](Connection& c) { return MonitorStore::History(c, "kab:32.04", 100); });
