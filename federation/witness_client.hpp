@@ -18,8 +18,10 @@
 //   else ...                                         // WitnessRefused: alert; do not loop
 //
 // A checkpointer should remember the witness's size only from a WitnessCosigned (its own
-// checkpoint's size) or a WitnessConflict (known_size), and must never offer a checkpoint smaller
-// than the last one the witness cosigned: the witness raises a rollback alarm for that.
+// checkpoint's size) or a WitnessConflict (known_size). It must offer one checkpoint at a time,
+// its newest, and never a checkpoint smaller than one the witness already cosigned (a stale
+// retry after a newer checkpoint succeeded, or two submissions racing): the witness cannot tell
+// that from a log that lost leaves, and raises a rollback alarm.
 //
 // Threading: as PeerClient — one call at a time per client, on the client's executor. Free
 // functions are pure and thread-safe.

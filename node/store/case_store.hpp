@@ -105,9 +105,12 @@ class CaseStore {
  public:
   // Returns the next value of the named counter (1, 2, ...). Writer only.
   static Result<std::int64_t> NextSequence(Connection& c, std::string_view counter);
-  // Inserts `rec` (its id and version are ignored) and returns the new id. Fails kConflict when
-  // the tracking id exists.
+  // Inserts `rec` (its id and version are ignored) and returns the new id; appends the intake
+  // leaf (store/log_leaves.hpp) to the transparency log in the same transaction. Fails kConflict
+  // when the tracking id exists.
   static Result<std::int64_t> Insert(Connection& c, const CaseRecord& rec);
+  // Appends `ev` to the case's history and its event leaf to the transparency log. Fails
+  // kNotFound for an unknown case.
   static Result<void> AppendEvent(Connection& c, std::int64_t case_id, const EventRecord& ev);
   // Rewrites the summary of case `id` if its version is still `expected_version`; fails kConflict
   // when another change came first.

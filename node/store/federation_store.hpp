@@ -1,7 +1,8 @@
 #pragma once
 // SQL for federation state (schema 2): the outbox and its per-destination streams, the inbox and
 // its per-sender stream cursors, equivocation evidence, case links and accepted directory
-// versions. Stateless: every function works on the Connection it is given — writes on the writer
+// versions. Each envelope sent or received, receipt issued or received and directory version
+// stored is also a transparency-log leaf (store/log_leaves.hpp), appended here. Stateless: every function works on the Connection it is given — writes on the writer
 // thread, inside the same transaction as the business change they belong to.
 
 #include <cstdint>

@@ -185,7 +185,7 @@ Result<std::optional<LeafRow>> TlogStore::FindLeaf(Connection& c, std::string_vi
   return First<LeafRow>(*s, ReadLeaf);
 }
 
-Result<std::int64_t> TlogStore::VerifySubtreeCache(Connection& c) {
+Result<std::int64_t> TlogStore::VerifySubtreeCache(Connection& c, bool repair) {
   // One pass over the leaves in order; every parent a leaf completes is recomputed from its
   // (already checked) left sibling and compared with its cached row.
   std::int64_t rewritten = 0;
@@ -206,11 +206,11 @@ Result<std::int64_t> TlogStore::VerifySubtreeCache(Connection& c) {
         if (!left) return tl::unexpected(left.error());
         hash = crypto::NodeHash(*left, hash);
         auto cached = ReadNode(c, level + 1, position >> 1);
-        if (!cached || *cached != hash) {
-          if (auto r = PutNode(c, level + 1, static_cast<std::int64_t>(position >> 1), hash); !r) {
-            return tl::unexpected(r.error());
-          }
-          ++rewritten;
+        if (cached && *cached == hash) continue;
+        ++rewritten;
+        if (!repair) continue;
+        if (auto r = PutNode(c, level + 1, static_cast<std::int64_t>(position >> 1), hash); !r) {
+          return tl::unexpected(r.error());
         }
       }
       ++next;

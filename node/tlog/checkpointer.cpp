@@ -110,8 +110,14 @@ net::awaitable<Result<void>> Checkpointer::Tick() {
 }
 
 net::awaitable<Result<void>> Checkpointer::Audit() {
-  auto repaired = co_await db_.Write<std::int64_t>(
-      [](Connection& c) { return TlogStore::VerifySubtreeCache(c); });
+  // The O(n) pass runs on a reader so writes go on meanwhile; only a damaged cache takes the
+  // writer, for a second pass that repairs it.
+  auto repaired = co_await db_.Read<std::int64_t>(
+      [](Connection& c) { return TlogStore::VerifySubtreeCache(c, false); });
+  if (repaired && *repaired > 0) {
+    repaired = co_await db_.Write<std::int64_t>(
+        [](Connection& c) { return TlogStore::VerifySubtreeCache(c, true); });
+  }
   if (!repaired && repaired.error().code != ErrorCode::kInternal) {
     co_return tl::unexpected(repaired.error());
   }
