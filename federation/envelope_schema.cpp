@@ -1,6 +1,7 @@
 #include "federation/envelope_schema.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <string>
 
@@ -12,8 +13,6 @@ namespace simpul::federation {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::size_t kMaxCountNameBytes = 64;
 
 std::string Join(std::string_view path, std::string_view name) {
   if (path.empty()) return std::string(name);
@@ -82,23 +81,19 @@ Result<void> CheckString(const json& value, const FieldSpec& spec, std::string_v
   return {};
 }
 
-// Checks a kCounts member: names to non-negative integers, nested at most one level.
-Result<void> CheckCounts(const json& value, const FieldSpec& spec, std::string_view path,
-                         bool nested) {
-  if (!value.is_object()) return Invalid(path, "must be an object of counts");
-  if (static_cast<std::int64_t>(value.size()) > spec.max) {
-    return Invalid(path, "has more than " + std::to_string(spec.max) + " members");
+Result<void> CheckMember(const json& value, const FieldSpec& spec, std::string_view path);
+
+// Checks a kList member: an array of spec.min..spec.max elements, each matching members[0].
+Result<void> CheckList(const json& value, const FieldSpec& spec, std::string_view path) {
+  if (!value.is_array()) return Invalid(path, "must be an array");
+  const auto size = static_cast<std::int64_t>(value.size());
+  if (size < spec.min || size > spec.max) {
+    return Invalid(path, "must have " + Range(spec.min, spec.max) + " elements");
   }
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    const std::string member = Join(path, it.key());
-    if (it.key().empty() || it.key().size() > kMaxCountNameBytes || !IsToken(it.key())) {
-      return Invalid(member, "count names must be 1..64 visible ASCII bytes");
-    }
-    if (it->is_object() && !nested) {
-      if (auto ok = CheckCounts(*it, spec, member, true); !ok) return ok;
-    } else if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
-      return Invalid(member, "must be an integer >= 0");
-    }
+  assert(spec.members.size() == 1);
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string element = std::string(path) + "[" + std::to_string(i) + "]";
+    if (auto ok = CheckMember(value[i], spec.members[0], element); !ok) return ok;
   }
   return {};
 }
@@ -120,8 +115,8 @@ Result<void> CheckMember(const json& value, const FieldSpec& spec, std::string_v
     case FieldKind::kAnyObject:
       if (!value.is_object()) return Invalid(path, "must be an object");
       return {};
-    case FieldKind::kCounts:
-      return CheckCounts(value, spec, path, false);
+    case FieldKind::kList:
+      return CheckList(value, spec, path);
     default:
       return CheckString(value, spec, path);
   }

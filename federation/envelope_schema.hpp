@@ -24,7 +24,7 @@
 namespace simpul::federation {
 
 // How a member's value is checked. `min` and `max` of FieldSpec bound a string's length in bytes,
-// an integer's value, or (kCounts) the number of members.
+// an integer's value, or (kList) the number of elements.
 enum class FieldKind {
   kText,       // string of min..max bytes of any UTF-8
   kToken,      // string of min..max visible ASCII bytes (0x21..0x7E): ids, codes, names
@@ -35,8 +35,8 @@ enum class FieldKind {
   kBool,       // true or false
   kObject,     // object whose members `members` describes
   kAnyObject,  // any object; its contents are checked elsewhere
-  kCounts,     // at most max members, each a token (1..64 bytes) naming an integer >= 0 or an
-               // object of such integers (one level), e.g. {"open":3,"by_state":{"verified":2}}
+  kList,       // array of min..max elements, each checked against members[0] (whose name is
+               // not used), e.g. a list of tokens or of closed objects
 };
 
 // One member of an object. Designated initialisers keep tables readable.
@@ -46,14 +46,14 @@ struct FieldSpec {
   bool optional = false;
   std::int64_t min = 0;
   std::int64_t max = 0;
-  std::span<const FieldSpec> members = {};        // for kObject
+  std::span<const FieldSpec> members = {};        // for kObject; for kList its one element
   std::span<const std::string_view> one_of = {};  // for strings: the allowed values, if any
 };
 
 // Checks that `value` is an object whose members match `fields`: every non-optional member is
 // present, every member present is named by a spec and matches its kind and limits. Fails with
 // kInvalidArgument; the message starts with the member's dotted path under `path`, e.g.
-// "case.reporter.name: must be a string of 1..120 bytes".
+// "case.reporter.name: must be a string of 1..120 bytes" or "records[3].region: required".
 Result<void> CheckObject(const nlohmann::json& value, std::span<const FieldSpec> fields,
                          std::string_view path = "");
 

@@ -24,7 +24,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 10> kTypeNames = {{
+constexpr std::array<TypeName, 11> kTypeNames = {{
     {MessageType::kCaseForward, "case.forward"},
     {MessageType::kCaseAccept, "case.accept"},
     {MessageType::kCaseDecline, "case.decline"},
@@ -33,12 +33,13 @@ constexpr std::array<TypeName, 10> kTypeNames = {{
     {MessageType::kCaseReply, "case.reply"},
     {MessageType::kCaseClose, "case.close"},
     {MessageType::kNodeReport, "node.report"},
+    {MessageType::kCaseMeta, "case.meta"},
     {MessageType::kReceipt, "receipt"},
     {MessageType::kStreamSkip, "stream.skip"},
 }};
 
-constexpr std::array<MessageType, 10> kAllTypes = [] {
-  std::array<MessageType, 10> all{};
+constexpr std::array<MessageType, kTypeNames.size()> kAllTypes = [] {
+  std::array<MessageType, kTypeNames.size()> all{};
   for (std::size_t i = 0; i < kTypeNames.size(); ++i) all[i] = kTypeNames[i].type;
   return all;
 }();
@@ -49,6 +50,12 @@ constexpr std::string_view kClassifications[] = {"complaint", "aspiration", "inf
 constexpr std::string_view kCaseStates[] = {
     "submitted",   "pending_info", "verified", "dispositioned", "forwarded",
     "in_progress", "resolved",     "reopened", "closed",        "archived"};
+
+// The wire names of node/domain/lifecycle.hpp's CaseAction.
+constexpr std::string_view kCaseActions[] = {
+    "submit",  "verify",  "request_info",   "provide_info", "archive",     "classify",
+    "dispose", "forward", "respond",        "resolve",      "reporter_reply", "decline",
+    "peer_update", "close", "escalate", "erase_identity"};
 
 constexpr FieldSpec kReporter[] = {
     {.name = "name", .kind = K::kText, .min = 1, .max = 120},
@@ -86,7 +93,95 @@ constexpr FieldSpec kMessage[] = {
     {.name = "message", .kind = K::kText, .min = 1, .max = kMaxMessage}};
 constexpr FieldSpec kClose[] = {
     {.name = "reason", .kind = K::kText, .optional = true, .min = 1, .max = kMaxNote}};
-constexpr FieldSpec kReport[] = {{.name = "counts", .kind = K::kCounts, .max = 1000}};
+
+// node.report
+constexpr std::int64_t kMaxOutboxDestinations = 1000;
+constexpr FieldSpec kByState[] = {
+    {.name = "submitted", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "pending_info", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "verified", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "dispositioned", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "forwarded", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "in_progress", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "resolved", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "reopened", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "closed", .kind = K::kInteger, .optional = true, .max = kMax},
+    {.name = "archived", .kind = K::kInteger, .optional = true, .max = kMax},
+};
+constexpr FieldSpec kCaseCounts[] = {
+    {.name = "total", .kind = K::kInteger, .max = kMax},
+    {.name = "by_state", .kind = K::kObject, .members = kByState},
+};
+constexpr FieldSpec kClockCounts[] = {
+    {.name = "met", .kind = K::kInteger, .max = kMax},
+    {.name = "missed", .kind = K::kInteger, .max = kMax},
+    {.name = "running", .kind = K::kInteger, .max = kMax},
+};
+constexpr FieldSpec kSla[] = {
+    {.name = "verify", .kind = K::kObject, .optional = true, .members = kClockCounts},
+    {.name = "first_response", .kind = K::kObject, .optional = true, .members = kClockCounts},
+    {.name = "settle", .kind = K::kObject, .optional = true, .members = kClockCounts},
+    {.name = "auto_close", .kind = K::kObject, .optional = true, .members = kClockCounts},
+};
+constexpr FieldSpec kTrackingId[] = {{.name = "element", .kind = K::kToken, .min = 1, .max = 64}};
+constexpr FieldSpec kOverdue[] = {
+    {.name = "total", .kind = K::kInteger, .max = kMax},
+    {.name = "ids", .kind = K::kList, .max = kMaxReportedOverdueIds, .members = kTrackingId},
+};
+constexpr FieldSpec kDestination[] = {
+    {.name = "dest", .kind = K::kToken, .min = 1, .max = kMaxNodeId},
+    {.name = "pending", .kind = K::kInteger, .max = kMax},
+    {.name = "delivered", .kind = K::kInteger, .max = kMax},
+    {.name = "oldest_pending_age_ms", .kind = K::kInteger, .optional = true, .max = kMax},
+};
+constexpr FieldSpec kDestinationItem[] = {{.name = "element", .kind = K::kObject, .members = kDestination}};
+constexpr FieldSpec kTreeHead[] = {
+    {.name = "size", .kind = K::kInteger, .max = kMax},
+    {.name = "root", .kind = K::kHex, .min = 64, .max = 64},
+};
+constexpr FieldSpec kLog[] = {
+    {.name = "size", .kind = K::kInteger, .max = kMax},
+    {.name = "checkpoint", .kind = K::kObject, .optional = true, .members = kTreeHead},
+    {.name = "witnessed", .kind = K::kObject, .optional = true, .members = kTreeHead},
+};
+constexpr FieldSpec kMetaProgress[] = {
+    {.name = "sent", .kind = K::kInteger, .max = kMax},
+    {.name = "pending", .kind = K::kInteger, .max = kMax},
+};
+constexpr FieldSpec kReport[] = {
+    {.name = "node", .kind = K::kToken, .min = 1, .max = kMaxNodeId},
+    {.name = "at", .kind = K::kInteger, .max = kMax},
+    {.name = "interval_s", .kind = K::kInteger, .min = 1, .max = 86400},
+    {.name = "directory_version", .kind = K::kInteger, .max = kMax},
+    {.name = "cases", .kind = K::kObject, .members = kCaseCounts},
+    {.name = "sla", .kind = K::kObject, .members = kSla},
+    {.name = "overdue", .kind = K::kObject, .members = kOverdue},
+    {.name = "outbox", .kind = K::kList, .max = kMaxOutboxDestinations,
+     .members = kDestinationItem},
+    {.name = "log", .kind = K::kObject, .members = kLog},
+    {.name = "meta", .kind = K::kObject, .members = kMetaProgress},
+};
+
+// case.meta
+constexpr FieldSpec kMetaRecord[] = {
+    {.name = "event", .kind = K::kInteger, .min = 1, .max = kMax},
+    {.name = "tracking_id", .kind = K::kToken, .min = 1, .max = 64},
+    {.name = "origin", .kind = K::kToken, .min = 1, .max = kMaxNodeId},
+    {.name = "category", .kind = K::kToken, .min = 1, .max = 64},
+    {.name = "region", .kind = K::kToken, .min = 2, .max = 13},
+    {.name = "classification", .kind = K::kToken, .min = 1, .max = 32, .one_of = kClassifications},
+    {.name = "state", .kind = K::kToken, .min = 1, .max = 32, .one_of = kCaseStates},
+    {.name = "action", .kind = K::kToken, .min = 1, .max = 32, .one_of = kCaseActions},
+    {.name = "at", .kind = K::kInteger, .max = kMax},
+    {.name = "submitted_at", .kind = K::kInteger, .max = kMax},
+};
+constexpr FieldSpec kMetaRecordItem[] = {{.name = "element", .kind = K::kObject, .members = kMetaRecord}};
+constexpr FieldSpec kMeta[] = {
+    {.name = "node", .kind = K::kToken, .min = 1, .max = kMaxNodeId},
+    {.name = "records", .kind = K::kList, .min = 1, .max = kMaxMetaRecords,
+     .members = kMetaRecordItem},
+};
+
 constexpr FieldSpec kReceiptBody[] = {
     {.name = "for_msg_id", .kind = K::kUuidV7},
     {.name = "for_hash", .kind = K::kHex, .min = 64, .max = 64},
@@ -115,6 +210,8 @@ std::span<const FieldSpec> SchemaOf(MessageType type) {
       return kClose;
     case MessageType::kNodeReport:
       return kReport;
+    case MessageType::kCaseMeta:
+      return kMeta;
     case MessageType::kReceipt:
       return kReceiptBody;
     case MessageType::kStreamSkip:
@@ -156,6 +253,7 @@ std::span<const MessageType> AllMessageTypes() { return kAllTypes; }
 Result<void> ValidateCaseRef(MessageType type, std::string_view case_id) {
   switch (type) {
     case MessageType::kNodeReport:
+    case MessageType::kCaseMeta:
     case MessageType::kStreamSkip:
       if (!case_id.empty()) {
         return Fail(ErrorCode::kInvalidArgument,

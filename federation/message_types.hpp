@@ -6,8 +6,8 @@
 //
 // Every body is a closed JSON object: a member not listed below is rejected. Lengths are in
 // bytes; "token" means visible ASCII without spaces; "text" means any UTF-8; "?" marks an
-// optional member. refs.case_id is required for case.* messages, optional for receipt, and
-// must be absent for node.report and stream.skip.
+// optional member. refs.case_id is required for case.* messages except case.meta, optional for
+// receipt, and must be absent for node.report, case.meta and stream.skip.
 //
 //   case.forward   case: {tracking_id token 1..64 (equals refs.case_id),
 //                         classification: complaint | aspiration | information_request,
@@ -26,8 +26,34 @@
 //   case.response  message text 1..20000
 //   case.reply     message text 1..20000
 //   case.close     reason? text 1..2000
-//   node.report    counts: up to 1000 names (token 1..64) each naming an integer >= 0 or an
-//                  object of up to 1000 such integers, e.g. {"by_state":{"verified":2}}
+//   node.report    the sender's periodic statistics for the coordinator (DESIGN §5):
+//                  node token 1..64 (must equal the envelope's from), at integer >= 0 (Unix ms
+//                  measured), interval_s integer 1..86400 (the sender's report interval),
+//                  directory_version integer >= 0 (0: none in force),
+//                  cases {total integer >= 0, by_state {<state>? integer >= 0 for each
+//                    lifecycle state name below}},
+//                  sla {verify?, first_response?, settle?, auto_close?: {met, missed, running
+//                    integers >= 0}},
+//                  overdue {total integer >= 0, ids: 0..100 tracking ids (token 1..64)},
+//                  outbox: 0..1000 of {dest token 1..64, pending integer >= 0,
+//                    delivered integer >= 0, oldest_pending_age_ms? integer >= 0},
+//                  log {size integer >= 0, checkpoint? {size integer >= 0, root hex 64},
+//                    witnessed? {size integer >= 0, root hex 64}},
+//                  meta {sent integer >= 0 (last case event sent as case.meta),
+//                    pending integer >= 0 (case events not yet sent)}
+//   case.meta      personal-data-free case metadata for the coordinator's statistics:
+//                  node token 1..64 (must equal the envelope's from),
+//                  records: 1..500 of {event integer >= 1 (the sender's case event sequence,
+//                    strictly increasing within a stream), tracking_id token 1..64,
+//                    origin token 1..64 (node where the citizen filed it), category token 1..64,
+//                    region token 2..13, classification (as in case.forward), state (the
+//                    lifecycle state after the event), action (a lifecycle action name: submit,
+//                    verify, request_info, provide_info, archive, classify, dispose, forward,
+//                    respond, resolve, reporter_reply, decline, peer_update, close, escalate,
+//                    erase_identity), at integer >= 0 (event time, Unix ms), submitted_at
+//                    integer >= 0}.
+//                  Never a title, body, address, coordinates, reporter, note or reason: the
+//                  records are closed objects, so a member carrying them is rejected.
 //   receipt        for_msg_id UUIDv7, for_hash hex 64, log_index integer >= 0,
 //                  dir_version integer >= 1
 //   stream.skip    skipped_seq integer >= 1, reason text 1..2000
@@ -35,6 +61,7 @@
 // Who may send which type about which case is the inbox's rule, not checked here.
 // Thread-safe: all functions are pure.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -45,6 +72,11 @@
 
 namespace simpul::federation {
 
+// Most records in one case.meta body.
+inline constexpr std::int64_t kMaxMetaRecords = 500;
+// Most overdue tracking ids listed in one node.report (overdue.total counts them all).
+inline constexpr std::int64_t kMaxReportedOverdueIds = 100;
+
 enum class MessageType {
   kCaseForward,   // case.forward: hands a case to the node that must handle it
   kCaseAccept,    // case.accept: the receiver takes the case on
@@ -54,6 +86,7 @@ enum class MessageType {
   kCaseReply,     // case.reply: the reporter's reply, relayed by the origin node
   kCaseClose,     // case.close: the case is closed
   kNodeReport,    // node.report: periodic statistics for the coordinator
+  kCaseMeta,      // case.meta: personal-data-free case events for the coordinator
   kReceipt,       // receipt: the receiver acknowledges an envelope
   kStreamSkip,    // stream.skip: a message that can never apply is skipped
 };

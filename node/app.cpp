@@ -20,6 +20,7 @@
 #include "federation/trust_anchor.hpp"
 #include "federation/witness_protocol.hpp"
 #include "node/api/federation_routes.hpp"
+#include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/api/witness_routes.hpp"
 #include "node/coord/own_entry.hpp"
@@ -31,7 +32,9 @@
 #include "node/fed/federation_state.hpp"
 #include "node/fed/gap_puller.hpp"
 #include "node/fed/inbox.hpp"
+#include "node/fed/monitor_ingest.hpp"
 #include "node/fed/outbox.hpp"
+#include "node/fed/reporter.hpp"
 #include "node/http/server.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
@@ -88,6 +91,9 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
   std::unique_ptr<net::steady_timer> peer_status_timer;
+  std::unique_ptr<fed::Reporter> reporter;              // member nodes: reports to the coordinator
+  std::unique_ptr<fed::MonitorIngest> monitor_ingest;   // coordinator: applies those reports
+  std::unique_ptr<api::MonitorApi> monitor_api;         // coordinator: the national dashboard
   std::vector<std::thread> threads;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -250,11 +256,23 @@ Result<void> BuildWitness(NodeApp::Parts& p) {
   return {};
 }
 
-// The federation metrics, and the witness's on the coordinator (`witness` null elsewhere).
+// Coordinator: the national monitoring routes.
+void AddMonitorApi(NodeApp::Parts& p) {
+  fed::FederationState* state = p.fed_state.get();
+  coord::MonitorPolicy policy;
+  policy.default_interval = p.config.federation.report_interval;
+  p.monitor_api = std::make_unique<api::MonitorApi>(
+      api::MonitorApi{*p.db, [state] { return state->directory(); }, p.clock, policy});
+  api::AddMonitorRoutes(*p.router, *p.monitor_api);
+}
+
+// The federation metrics, and the witness's and the monitor's on the coordinator (null
+// elsewhere).
 net::awaitable<void> AppendFederationMetrics(api::FederationApi* fed, api::WitnessApi* witness,
-                                             std::string& out) {
+                                             api::MonitorApi* monitor, std::string& out) {
   co_await api::AppendFederationMetrics(*fed, out);
   if (witness != nullptr) co_await api::AppendWitnessMetrics(*witness, out);
+  if (monitor != nullptr) co_await api::AppendMonitorMetrics(*monitor, out);
 }
 
 // The federation routes (peer listener and staff API), metrics, and the mutual-TLS listener.
@@ -268,11 +286,13 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
   api::AddFederationStaffRoutes(*p.router, *p.fed_api);
   if (p.config.role == NodeRole::kCoordinator) {
     if (auto r = BuildWitness(p); !r) return r;
+    AddMonitorApi(p);
   }
   api::FederationApi* fed_api = p.fed_api.get();
   api::WitnessApi* witness_api = p.witness_api.get();
-  p.api->extra_metrics = [fed_api, witness_api](std::string& out) {
-    return AppendFederationMetrics(fed_api, witness_api, out);
+  api::MonitorApi* monitor_api = p.monitor_api.get();
+  p.api->extra_metrics = [fed_api, witness_api, monitor_api](std::string& out) {
+    return AppendFederationMetrics(fed_api, witness_api, monitor_api, out);
   };
   fed::FederationState* state = p.fed_state.get();
   auto ctx = crypto::MakeServerContext(*p.fed_identity, [state](std::string_view spki) {
@@ -353,6 +373,14 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
       std::make_unique<fed::DirectorySync>(p.io, c, *p.fed_state, *p.db, *p.fed_identity, p.clock);
   if (auto r = p.dir_sync->LoadStored(); !r) return r;
   p.gap_puller = std::make_unique<fed::GapPuller>(p.io, *p.fed_state, *p.inbox, *p.fed_identity);
+  if (c.role == NodeRole::kCoordinator) {
+    p.monitor_ingest = std::make_unique<fed::MonitorIngest>(p.clock, c.utc_offset);
+    p.exchange->SetMonitor(p.monitor_ingest.get());
+  } else {
+    p.reporter = std::make_unique<fed::Reporter>(
+        p.io, *p.fed_state, *p.db, *p.outbox, p.clock,
+        fed::ReporterOptions{.interval = c.federation.report_interval});
+  }
   WireFederation(p);
   return BuildFederationListener(p);
 }
@@ -449,6 +477,7 @@ Result<std::uint16_t> NodeApp::Start() {
     p.dir_sync->Start();
     p.peer_status_timer = std::make_unique<net::steady_timer>(p.io);
     net::co_spawn(p.io, PeerStatusLoop(&p), net::detached);
+    if (p.reporter) p.reporter->Start();
   }
   p.sweep_timer = std::make_unique<net::steady_timer>(p.io);
   net::co_spawn(p.io, SweepLoop(&p), net::detached);
@@ -478,6 +507,7 @@ void NodeApp::Stop() {
     p.dispatchers->Stop();
     p.dir_sync->Stop();
     if (p.peer_status_timer) net::post(p.io, [&p] { p.peer_status_timer->cancel(); });
+    if (p.reporter) p.reporter->Stop();
   }
   if (p.sweep_timer) net::post(p.io, [&p] { p.sweep_timer->cancel(); });
   p.checkpointer->Stop();

@@ -186,7 +186,8 @@ Result<void> ReadFederation(const toml::table& t, NodeConfig& c) {
   auto& f = c.federation;
   std::string listen;
   std::int64_t poll = f.poll_interval.count(), base = f.retry_base.count(),
-               cap = f.retry_cap.count(), lifetime = f.directory_lifetime.count();
+               cap = f.retry_cap.count(), lifetime = f.directory_lifetime.count(),
+               report = f.report_interval.count();
   for (auto r : {ReadString(t, "federation.listen", listen),
                  ReadString(t, "federation.endpoint", f.endpoint),
                  ReadString(t, "federation.parent", f.parent),
@@ -196,13 +197,15 @@ Result<void> ReadFederation(const toml::table& t, NodeConfig& c) {
                  ReadInt(t, "federation.retry_base_ms", base, 10, 3600 * 1000),
                  ReadInt(t, "federation.retry_cap_ms", cap, 10, 24 * 3600 * 1000),
                  ReadInt(t, "federation.breaker_failures", f.breaker_failures, 1, 1000),
-                 ReadInt(t, "federation.directory_lifetime_h", lifetime, 1, 24 * 30)}) {
+                 ReadInt(t, "federation.directory_lifetime_h", lifetime, 1, 24 * 30),
+                 ReadInt(t, "federation.report_interval_s", report, 1, 86400)}) {
     if (!r) return r;
   }
   f.poll_interval = std::chrono::seconds(poll);
   f.retry_base = std::chrono::milliseconds(base);
   f.retry_cap = std::chrono::milliseconds(cap);
   f.directory_lifetime = std::chrono::hours(lifetime);
+  f.report_interval = std::chrono::seconds(report);
   if (f.retry_cap < f.retry_base) {
     return tl::unexpected(Bad("federation.retry_cap_ms", "must not be below retry_base_ms"));
   }
@@ -377,7 +380,8 @@ std::string RenderConfig(const NodeConfig& c) {
            std::to_string(*f.listen_port))
       << "\nendpoint = " << q(f.endpoint) << "\nparent = " << q(f.parent)
       << "\nregions = " << list(f.regions) << "\ncategories = " << list(f.categories)
-      << "\npoll_interval_s = " << f.poll_interval.count() << "\n";
+      << "\npoll_interval_s = " << f.poll_interval.count()
+      << "\nreport_interval_s = " << f.report_interval.count() << "\n";
   }
   return o.str();
 }

@@ -13,7 +13,9 @@
 //   [log]    level = "info"  format = "text" | "json"
 //   [federation] listen = "127.0.0.1:9443"  endpoint = "https://127.0.0.1:9443"  parent = ""
 //            regions = ["32.04"]  categories = []  poll_interval_s, retry_base_ms, retry_cap_ms,
-//            breaker_failures, directory_lifetime_h (coordinator)
+//            breaker_failures, directory_lifetime_h (coordinator), report_interval_s (member
+//            nodes: how often node.report and case.meta go to the coordinator; the coordinator
+//            uses its own value for nodes that have not reported one)
 //
 // Relative paths are resolved against the directory of the config file.
 
@@ -48,6 +50,7 @@ struct FederationConfig {
   std::chrono::milliseconds retry_cap{15 * 60 * 1000};
   int breaker_failures = 5;                   // consecutive failures that open the breaker
   std::chrono::hours directory_lifetime{24};  // coordinator: validity of a published directory
+  std::chrono::seconds report_interval{300};   // node.report and case.meta to the coordinator
 
   bool enabled() const { return listen_port.has_value(); }
 };

@@ -14,6 +14,8 @@
 //
 // Authorisation of senders: only a case's handler may accept, decline, report status, respond
 // or close it; only its upstream may relay a reply. Anything else is refused (and so dead).
+// node.report and case.meta go to the coordinator's monitor intake (SetMonitor); a node without
+// one is not the coordinator and refuses them.
 //
 // Thread safety: every method runs on the writer thread, inside the caller's transaction.
 
@@ -36,6 +38,9 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
                           const service::ActionCommand& cmd) override;
   Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env) override;
 
+  // On the coordinator: where node.report and case.meta are applied. Set before serving; borrowed.
+  void SetMonitor(EnvelopeApplier* monitor) { monitor_ = monitor; }
+
  private:
   Result<void> Send(store::Connection& c, federation::MessageType type, const std::string& dest,
                     const std::string& case_ref, const std::string& body_json);
@@ -51,6 +56,7 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
   FederationState& state_;
   Outbox& outbox_;
   service::CaseService& cases_;
+  EnvelopeApplier* monitor_ = nullptr;
 };
 
 }  // namespace simpul::fed

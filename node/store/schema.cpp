@@ -263,8 +263,8 @@ END;
 }  // namespace
 
 std::span<const Migration> SchemaMigrations() {
-  static const std::array<Migration, 4> kMigrations = {kSchema1, kSchema2, kSchemaTlog,
-                                                      kSchemaWitness};
+  static const std::array<Migration, 5> kMigrations = {kSchema1, kSchema2, kSchemaTlog,
+                                                       kSchemaWitness, kSchemaMonitor};
   return kMigrations;
 }
 

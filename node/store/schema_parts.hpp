@@ -6,7 +6,8 @@
 
 namespace simpul::store {
 
-extern const Migration kSchemaTlog;  // 3: the node's transparency log
+extern const Migration kSchemaTlog;     // 3: the node's transparency log
 extern const Migration kSchemaWitness;  // the coordinator's witness of node logs
+extern const Migration kSchemaMonitor;  // the coordinator's national monitoring tables
 
 }  // namespace simpul::store

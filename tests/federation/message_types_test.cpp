@@ -12,6 +12,41 @@ using nlohmann::json;
 
 constexpr std::string_view kCaseId = "KAB3204-000042";
 
+// One case.meta record of case kCaseId, at case event `event`.
+json MetaRecord(std::int64_t event) {
+  return {{"event", event},
+          {"tracking_id", kCaseId},
+          {"origin", "kab:32.04"},
+          {"category", "kesehatan.puskesmas"},
+          {"region", "32.04.05"},
+          {"classification", "complaint"},
+          {"state", "verified"},
+          {"action", "verify"},
+          {"at", 1720000100000},
+          {"submitted_at", 1720000000000}};
+}
+
+// A node.report with every optional member present.
+json NodeReportBody() {
+  const json clock = {{"met", 4}, {"missed", 1}, {"running", 2}};
+  return {{"node", "kab:32.04"},
+          {"at", 1720000200000},
+          {"interval_s", 300},
+          {"directory_version", 7},
+          {"cases", {{"total", 12}, {"by_state", {{"verified", 3}, {"resolved", 0}}}}},
+          {"sla",
+           {{"verify", clock}, {"first_response", clock}, {"settle", clock}, {"auto_close", clock}}},
+          {"overdue", {{"total", 1}, {"ids", {kCaseId}}}},
+          {"outbox",
+           {{{"dest", "coord:panrb"}, {"pending", 2}, {"delivered", 9},
+             {"oldest_pending_age_ms", 1500}}}},
+          {"log",
+           {{"size", 40},
+            {"checkpoint", {{"size", 40}, {"root", std::string(64, 'b')}}},
+            {"witnessed", {{"size", 32}, {"root", std::string(64, 'c')}}}}},
+          {"meta", {{"sent", 8}, {"pending", 0}}}};
+}
+
 // A valid body of each type, with every optional member present where that is allowed.
 json ValidBody(MessageType type) {
   switch (type) {
@@ -41,7 +76,9 @@ json ValidBody(MessageType type) {
     case MessageType::kCaseClose:
       return {{"reason", "selesai"}};
     case MessageType::kNodeReport:
-      return {{"counts", {{"open", 12}, {"by_state", {{"verified", 3}, {"resolved", 0}}}}}};
+      return NodeReportBody();
+    case MessageType::kCaseMeta:
+      return {{"node", "kab:32.04"}, {"records", json::array({MetaRecord(7), MetaRecord(8)})}};
     case MessageType::kReceipt:
       return {{"for_msg_id", "0190f3c4-5a6b-7c8d-9e0f-1a2b3c4d5e6f"},
               {"for_hash", std::string(64, 'a')},
@@ -54,7 +91,8 @@ json ValidBody(MessageType type) {
 }
 
 std::string CaseIdFor(MessageType type) {
-  return type == MessageType::kNodeReport || type == MessageType::kStreamSkip
+  return type == MessageType::kNodeReport || type == MessageType::kCaseMeta ||
+                 type == MessageType::kStreamSkip
              ? ""
              : std::string(kCaseId);
 }
@@ -68,9 +106,9 @@ void ExpectRejected(MessageType type, const json& body, std::string_view prefix)
 }
 
 TEST(MessageTypesTest, WireNamesRoundTrip) {
-  const char* expected[] = {"case.forward",  "case.accept", "case.decline", "case.status",
+  const char* expected[] = {"case.forward", "case.accept",  "case.decline", "case.status",
                             "case.response", "case.reply",  "case.close",   "node.report",
-                            "receipt",       "stream.skip"};
+                            "case.meta",    "receipt",      "stream.skip"};
   ASSERT_EQ(AllMessageTypes().size(), std::size(expected));
   for (std::size_t i = 0; i < std::size(expected); ++i) {
     EXPECT_EQ(Name(AllMessageTypes()[i]), expected[i]);
@@ -93,7 +131,18 @@ TEST(MessageTypesTest, RejectsMissingRequiredMember) {
   ExpectRejected(MessageType::kCaseStatus, {{"note", "x"}}, "state: required");
   ExpectRejected(MessageType::kCaseResponse, json::object(), "message: required");
   ExpectRejected(MessageType::kCaseReply, json::object(), "message: required");
-  ExpectRejected(MessageType::kNodeReport, json::object(), "counts: required");
+  for (const char* member : {"node", "at", "interval_s", "directory_version", "cases", "sla",
+                             "overdue", "outbox", "log", "meta"}) {
+    json body = ValidBody(MessageType::kNodeReport);
+    body.erase(member);
+    ExpectRejected(MessageType::kNodeReport, body, std::string(member) + ": required");
+  }
+  for (const char* member : {"event", "tracking_id", "origin", "category", "region",
+                             "classification", "state", "action", "at", "submitted_at"}) {
+    json body = ValidBody(MessageType::kCaseMeta);
+    body["records"][1].erase(member);
+    ExpectRejected(MessageType::kCaseMeta, body, "records[1]." + std::string(member) + ": required");
+  }
   ExpectRejected(MessageType::kStreamSkip, {{"reason", "x"}}, "skipped_seq: required");
   for (const char* member : {"for_msg_id", "for_hash", "log_index", "dir_version"}) {
     json body = ValidBody(MessageType::kReceipt);
@@ -159,16 +208,65 @@ TEST(MessageTypesTest, RejectsValuesOutsideTheirLimits) {
   ExpectRejected(MessageType::kReceipt, receipt, "for_msg_id: must be a lower-case UUIDv7");
 }
 
-TEST(MessageTypesTest, RejectsMalformedCounts) {
-  ExpectRejected(MessageType::kNodeReport, {{"counts", {{"open", -1}}}},
-                 "counts.open: must be an integer >= 0");
-  ExpectRejected(MessageType::kNodeReport, {{"counts", {{"a", {{"b", {{"c", 1}}}}}}}},
-                 "counts.a.b: must be an integer >= 0");
-  ExpectRejected(MessageType::kNodeReport, {{"counts", {{"open state", 1}}}},
-                 "counts.open state: count names");
-  json many = json::object();
-  for (int i = 0; i <= 1000; ++i) many["n" + std::to_string(i)] = i;
-  ExpectRejected(MessageType::kNodeReport, {{"counts", many}}, "counts: has more than 1000");
+TEST(MessageTypesTest, RejectsMalformedNodeReports) {
+  json body = ValidBody(MessageType::kNodeReport);
+  body["cases"]["by_state"]["verified"] = -1;
+  ExpectRejected(MessageType::kNodeReport, body, "cases.by_state.verified: must be an integer in 0..");
+  body = ValidBody(MessageType::kNodeReport);
+  body["cases"]["by_state"]["deleted"] = 1;
+  ExpectRejected(MessageType::kNodeReport, body, "cases.by_state.deleted: unknown member");
+  body = ValidBody(MessageType::kNodeReport);
+  body["sla"]["escalate"] = {{"met", 1}, {"missed", 0}, {"running", 0}};
+  ExpectRejected(MessageType::kNodeReport, body, "sla.escalate: unknown member");
+  body = ValidBody(MessageType::kNodeReport);
+  body["interval_s"] = 0;
+  ExpectRejected(MessageType::kNodeReport, body, "interval_s: must be an integer in 1..86400");
+  body = ValidBody(MessageType::kNodeReport);
+  body["overdue"]["ids"] = json::array();
+  for (int i = 0; i <= kMaxReportedOverdueIds; ++i) body["overdue"]["ids"].push_back("KAB-1");
+  ExpectRejected(MessageType::kNodeReport, body, "overdue.ids: must have 0..100 elements");
+  body = ValidBody(MessageType::kNodeReport);
+  body["overdue"]["ids"][0] = "KAB 1";
+  ExpectRejected(MessageType::kNodeReport, body, "overdue.ids[0]: must be visible ASCII");
+  body = ValidBody(MessageType::kNodeReport);
+  body["outbox"][0]["pending"] = "2";
+  ExpectRejected(MessageType::kNodeReport, body, "outbox[0].pending: must be an integer");
+  body = ValidBody(MessageType::kNodeReport);
+  body["outbox"] = {{"dest", "x"}};
+  ExpectRejected(MessageType::kNodeReport, body, "outbox: must be an array");
+  body = ValidBody(MessageType::kNodeReport);
+  body["log"]["checkpoint"]["root"] = "abc";
+  ExpectRejected(MessageType::kNodeReport, body, "log.checkpoint.root: must be 64..64 bytes");
+}
+
+TEST(MessageTypesTest, RejectsMalformedCaseMeta) {
+  json body = ValidBody(MessageType::kCaseMeta);
+  body["records"] = json::array();
+  ExpectRejected(MessageType::kCaseMeta, body, "records: must have 1..500 elements");
+  for (int i = 0; i <= kMaxMetaRecords; ++i) body["records"].push_back(MetaRecord(i + 1));
+  ExpectRejected(MessageType::kCaseMeta, body, "records: must have 1..500 elements");
+  body.erase("records");
+  body["records"] = json::array({MetaRecord(1)});
+  body["records"][0]["state"] = "deleted";
+  ExpectRejected(MessageType::kCaseMeta, body, "records[0].state: \"deleted\"");
+  body["records"][0] = MetaRecord(1);
+  body["records"][0]["action"] = "delete";
+  ExpectRejected(MessageType::kCaseMeta, body, "records[0].action: \"delete\"");
+  body["records"][0] = MetaRecord(0);
+  ExpectRejected(MessageType::kCaseMeta, body, "records[0].event: must be an integer in 1..");
+}
+
+// case.meta must never carry personal data or free text: every such member is refused.
+TEST(MessageTypesTest, CaseMetaRefusesPersonalDataAndFreeText) {
+  for (const char* member : {"title", "body", "address", "latitude", "longitude", "reporter",
+                             "name", "nik", "phone", "email", "note", "reason", "message"}) {
+    json body = ValidBody(MessageType::kCaseMeta);
+    body["records"][0][member] = "x";
+    ExpectRejected(MessageType::kCaseMeta, body, "records[0]." + std::string(member) + ": unknown member");
+  }
+  json body = ValidBody(MessageType::kCaseMeta);
+  body["reporter"] = {{"name", "Budi"}};
+  ExpectRejected(MessageType::kCaseMeta, body, "reporter: unknown member");
 }
 
 TEST(MessageTypesTest, RejectsUnknownMembers) {
@@ -178,6 +276,15 @@ TEST(MessageTypesTest, RejectsUnknownMembers) {
   json forward = ValidBody(MessageType::kCaseForward);
   forward["case"]["reporter"]["nik"] = "3204010101010001";
   ExpectRejected(MessageType::kCaseForward, forward, "case.reporter.nik: unknown member");
+  json report = ValidBody(MessageType::kNodeReport);
+  report["extra"] = 1;
+  ExpectRejected(MessageType::kNodeReport, report, "extra: unknown member");
+  report = ValidBody(MessageType::kNodeReport);
+  report["outbox"][0]["last_error"] = "timeout";
+  ExpectRejected(MessageType::kNodeReport, report, "outbox[0].last_error: unknown member");
+  report = ValidBody(MessageType::kNodeReport);
+  report["log"]["checkpoint"]["note"] = "signed note";
+  ExpectRejected(MessageType::kNodeReport, report, "log.checkpoint.note: unknown member");
 }
 
 TEST(MessageTypesTest, AnonymousForwardMustNotCarryReporter) {
@@ -205,6 +312,8 @@ TEST(MessageTypesTest, CaseRefRules) {
   EXPECT_TRUE(ValidateCaseRef(MessageType::kNodeReport, ""));
   EXPECT_FALSE(ValidateCaseRef(MessageType::kNodeReport, kCaseId));
   EXPECT_FALSE(ValidateCaseRef(MessageType::kStreamSkip, kCaseId));
+  EXPECT_TRUE(ValidateCaseRef(MessageType::kCaseMeta, ""));
+  EXPECT_FALSE(ValidateCaseRef(MessageType::kCaseMeta, kCaseId));
 }
 
 }  // namespace

@@ -47,6 +47,10 @@ struct MemberSpec {
 
 class Federation {
  public:
+  // Members send node.report and case.meta every `seconds` (call before Build); otherwise the
+  // default interval (5 min) means no reports during a test.
+  void ReportEvery(int seconds) { report_interval_s_ = seconds; }
+
   // Creates (not starts) the coordinator and `members`, registers every member and installs the
   // trust anchor everywhere. Fails the test on any step.
   void Build(const std::vector<MemberSpec>& members) {
@@ -139,8 +143,8 @@ class Federation {
   }
 
  private:
-  static std::unique_ptr<NodeProcess> Make(const std::string& id, const std::string& region,
-                                           std::vector<std::string> args) {
+  std::unique_ptr<NodeProcess> Make(const std::string& id, const std::string& region,
+                                    std::vector<std::string> args) const {
     const std::uint16_t port = FreeLoopbackPort();
     args.push_back("--federation-listen");
     args.push_back("127.0.0.1:" + std::to_string(port));
@@ -157,6 +161,11 @@ class Federation {
       config.replace(at, config.find('\n', at) - at,
                      key + "1\nretry_base_ms = 100\nretry_cap_ms = 1000");
     }
+    const std::string report_key = "report_interval_s = ";
+    if (auto at = config.find(report_key); at != std::string::npos && report_interval_s_ > 0) {
+      config.replace(at, config.find('\n', at) - at,
+                     report_key + std::to_string(report_interval_s_));
+    }
     // Checkpoint the transparency log every second instead of every ten.
     config += "\n[transparency]\ncheckpoint_interval_s = 1\n";
     std::ofstream((*node)->config_path(), std::ios::trunc) << config;
@@ -169,6 +178,7 @@ class Federation {
     ASSERT_EQ(run->exit_code, 0) << args[0] << ": " << run->out;
   }
 
+  int report_interval_s_ = 0;  // 0: the config's default
   std::unique_ptr<NodeProcess> coordinator_;
   std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
   std::map<std::string, std::string> tokens_;

@@ -40,6 +40,23 @@ std::string EndpointOf(const NodeProcess& process) {
   return cfg.substr(at, cfg.find('"', at) - at);
 }
 
+// The value of the sample `series` (name and labels) in a /metrics body; -1 when absent.
+double MetricValue(const std::string& metrics, const std::string& series) {
+  const auto at = metrics.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(metrics.substr(at + series.size() + 2));
+}
+
+// The coordinator's record of the log `origin` from GET /api/v1/witness/logs; null when absent.
+json WitnessedLog(NodeApi& coord, const std::string& token, const std::string& origin) {
+  ApiReply r = coord.Get("/api/v1/witness/logs", token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (const json& log : r.json["logs"]) {
+    if (log["origin"] == origin) return log;
+  }
+  return nullptr;
+}
+
 // The member's log: leaf hashes derived from `salt`, signed with its enrolled log key.
 struct MemberLog {
   crypto::NoteSigner signer;
@@ -167,8 +184,9 @@ TEST_F(WitnessIntegrationTest, MemberCheckpointsAreCosignedAndAForkIsAnAlarm) {
   EXPECT_EQ(refused->code, "root_mismatch");
 
   // Staff see the alarm with both signed notes, and the witnessed log.
+  // (The running kota:32.73 has its own log witnessed meanwhile, without alarms.)
   NodeApi coord(fed.coordinator().port());
-  const std::string token = coord.Login("admin", fed.coordinator().admin_password());
+  const std::string token = fed.CoordinatorToken();
   ApiReply alarms = coord.Get("/api/v1/witness/alarms", token);
   ASSERT_EQ(alarms.status, 200) << alarms.body;
   ASSERT_EQ(alarms.json["alarms"].size(), 1u) << alarms.body;
@@ -177,21 +195,69 @@ TEST_F(WitnessIntegrationTest, MemberCheckpointsAreCosignedAndAForkIsAnAlarm) {
   EXPECT_EQ(alarm["origin"], "simpul/kab:32.04");
   EXPECT_EQ(alarm["cosigned"]["checkpoint"], log.Note(12));
   EXPECT_EQ(alarm["submitted"]["checkpoint"], forked.Note(12));
-  ApiReply logs = coord.Get("/api/v1/witness/logs", token);
-  ASSERT_EQ(logs.status, 200) << logs.body;
-  ASSERT_EQ(logs.json["logs"].size(), 1u);
-  EXPECT_EQ(logs.json["logs"][0]["size"], 12);
-  EXPECT_EQ(logs.json["witness"]["verifier_key"], crypto::FormatNoteVerifierKey(witness_key_));
+  const json member_log = WitnessedLog(coord, token, "simpul/kab:32.04");
+  EXPECT_EQ(member_log["size"], 12);
+  EXPECT_EQ(member_log["checkpoint"], log.Note(12));
+  EXPECT_EQ(coord.Get("/api/v1/witness/logs", token).json["witness"]["verifier_key"],
+            crypto::FormatNoteVerifierKey(witness_key_));
   EXPECT_EQ(coord.Get("/api/v1/witness/alarms").status, 401);
   const std::string metrics = coord.Get("/metrics").body;
-  EXPECT_NE(metrics.find("simpul_witness_cosigned_total 2"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("simpul_witness_alarms{kind=\"fork\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.find("simpul_witness_refused_total{reason=\"root_mismatch\"} 1"),
-            std::string::npos);
+  EXPECT_GE(MetricValue(metrics, "simpul_witness_cosigned_total"), 2) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "simpul_witness_alarms{kind=\"fork\"}"), 1);
+  EXPECT_EQ(MetricValue(metrics, "simpul_witness_refused_total{reason=\"root_mismatch\"}"), 1);
 
   // A member node is no witness.
   NodeApi other(fed.node(kOther).port());
   EXPECT_EQ(other.Get("/api/v1/witness/logs", fed.Token(kOther)).status, 404);
+}
+
+// With the node's own checkpointer: a real regency's log grows under the real coordinator's
+// witness — the first checkpoint from old size 0, each later one with a consistency proof from the
+// size the witness holds — and the witness records exactly what the regency holds as witnessed,
+// with no alarm and no refusal.
+TEST_F(WitnessIntegrationTest, ARealNodesGrowingLogIsCosignedCheckpointByCheckpoint) {
+  Federation fed;
+  fed.Build({{kMember, "32.04", {"--class", "regency"}}});
+  if (HasFatalFailure()) return;
+  fed.StartAll();
+  if (HasFatalFailure()) return;
+  NodeApi regency(fed.node(kMember).port());
+  NodeApi coord(fed.coordinator().port());
+  const std::string token = fed.CoordinatorToken();
+  const std::string origin = federation::LogOrigin(kMember);
+
+  std::vector<std::int64_t> cosigned_sizes;
+  for (int round = 0; round < 3; ++round) {
+    ApiReply filed = regency.Submit(SampleComplaint());
+    ASSERT_EQ(filed.status, 201) << filed.body;
+    const std::int64_t must_cover = filed.json["log_index"].get<std::int64_t>() + 1;
+    json log;
+    const bool covered = Federation::Eventually([&] {
+      log = WitnessedLog(coord, token, origin);
+      return log.is_object() && log["size"].get<std::int64_t>() >= must_cover;
+    });
+    ASSERT_TRUE(covered) << log.dump() << fed.node(kMember).LogTail()
+                         << fed.coordinator().LogTail();
+    cosigned_sizes.push_back(log["size"]);
+  }
+  EXPECT_LT(cosigned_sizes.front(), cosigned_sizes.back());
+
+  // The regency's own view agrees with the witness's record.
+  EXPECT_TRUE(Federation::Eventually([&] {
+    const json now_witnessed = WitnessedLog(coord, token, origin);
+    return MetricValue(regency.Get("/metrics").body, "simpul_tlog_witnessed_size") ==
+           now_witnessed["size"].get<double>();
+  }));
+  EXPECT_EQ(coord.Get("/api/v1/witness/alarms", token).json["alarms"].size(), 0u);
+  const std::string metrics = coord.Get("/metrics").body;
+  for (const char* reason : {"malformed", "unverified", "unknown_origin", "root_mismatch",
+                             "inconsistent"}) {
+    EXPECT_EQ(MetricValue(metrics, std::string("simpul_witness_refused_total{reason=\"") +
+                                       reason + "\"}"),
+              0)
+        << reason;
+  }
+  EXPECT_EQ(MetricValue(regency.Get("/metrics").body, "simpul_tlog_witness_refusals_total"), 0);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
@@ -22,6 +23,7 @@ const Roles kAnyStaff = {Role::kVerifier, Role::kUnitOfficer, Role::kSupervisor,
                          Role::kAuditor};
 const Roles kCaseTriage = {Role::kVerifier, Role::kSupervisor, Role::kNodeAdmin};
 const Roles kCaseHandling = {Role::kUnitOfficer, Role::kSupervisor, Role::kNodeAdmin};
+const Roles kMonitoring = {Role::kNodeAdmin, Role::kSupervisor, Role::kAuditor};
 
 // nullopt: public. Otherwise the roles admitted.
 const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
@@ -63,6 +65,11 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"user_update", Roles{Role::kNodeAdmin}},
       {"unit_create", Roles{Role::kNodeAdmin}},
       {"category_create", Roles{Role::kNodeAdmin}},
+      // The coordinator's national monitoring API (registered below as the coordinator does).
+      {"monitor_nodes", kMonitoring},
+      {"monitor_node", kMonitoring},
+      {"monitor_sla", kMonitoring},
+      {"monitor_trends", kMonitoring},
   };
   return kMatrix;
 }
@@ -99,6 +106,9 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
           co_return service::Principal{7, "tester", *role, std::optional<std::int64_t>(1), "u1"};
         });
     AddAllRoutes(*router_, *ctx_);
+    monitor_ = std::make_unique<MonitorApi>(
+        MonitorApi{*db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
+    AddMonitorRoutes(*router_, *monitor_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -117,6 +127,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   http::Metrics metrics_;
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<ApiContext> ctx_;
+  std::unique_ptr<MonitorApi> monitor_;
   std::unique_ptr<http::Router> router_;
 };
 
