@@ -8,7 +8,7 @@
 // witness with consistency proofs. A program that prints figures, not a timed test; it exits
 // non-zero only when something failed, not when a rate is low.
 //
-//   federation_sim [--complaints 500000] [--nodes-limit 0] [--seconds 1800] [--lanes 12]
+//   federation_sim [--complaints 500000] [--nodes-limit 0] [--seconds 1800] [--lanes 24]
 //                  [--days-per-session 7] [--report-every-days 1] [--checkpoint-every-days 1]
 //
 // Compression of the year (the real cadence is a report every few minutes and a checkpoint every
@@ -25,8 +25,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "tests/bench/child_process.hpp"
@@ -48,8 +48,8 @@ struct Options {
   std::int64_t complaints = 500'000;
   int nodes_limit = 0;
   int seconds = 1800;
-  int lanes = 12;
-  int threads = 1;
+  int lanes = 24;
+  int threads = 2;
   int days = 365;
   int days_per_session = 7;
   int report_every_days = 1;
@@ -189,8 +189,40 @@ struct Bounds {
   double Items(int cores) const { return cores / (2 / verify.rate + 2 / sign.rate); }
 };
 
-void PrintResults(const Tally& tally, const LaneRun& run, double coordinator_cpu, double client_cpu,
-                  double machine_busy, int cores) {
+// CPU seconds spent while it was running: the coordinator (and its busiest thread, which is its
+// single database writer when the writer is the limit), this simulator, the whole machine.
+struct CpuUse {
+  double coordinator = 0, busiest_thread = 0, nodes = 0, machine = 0;
+};
+
+class CpuMeter {
+ public:
+  explicit CpuMeter(pid_t coordinator)
+      : pid_(coordinator),
+        coordinator_(ReadCpuSeconds(pid_).value_or(0)),
+        threads_(ReadThreadCpuSeconds(pid_)),
+        nodes_(ProcessCpuSeconds()),
+        machine_(ReadMachineBusySeconds().value_or(0)) {}
+
+  CpuUse Since() const {
+    CpuUse use{ReadCpuSeconds(pid_).value_or(0) - coordinator_, 0, ProcessCpuSeconds() - nodes_,
+               ReadMachineBusySeconds().value_or(0) - machine_};
+    for (const auto& [tid, seconds] : ReadThreadCpuSeconds(pid_)) {
+      const auto before = threads_.find(tid);
+      const double spent = seconds - (before == threads_.end() ? 0 : before->second);
+      use.busiest_thread = std::max(use.busiest_thread, spent);
+    }
+    return use;
+  }
+
+ private:
+  pid_t pid_;
+  double coordinator_;
+  std::map<pid_t, double> threads_;
+  double nodes_, machine_;
+};
+
+void PrintResults(const Tally& tally, const LaneRun& run, const CpuUse& cpu, int cores) {
   const double s = run.seconds;
   std::printf("\nTraffic (timed): %.1f s, %d of the simulated days sent by every node%s\n", s,
               run.days_completed, run.cut_short ? " (cut short by --seconds)" : "");
@@ -209,14 +241,30 @@ void PrintResults(const Tally& tally, const LaneRun& run, double coordinator_cpu
   std::printf("  %-34s %lld\n", "witness 409s (size resent)",
               static_cast<long long>(tally.conflicts.load()));
   std::printf(
-      "  %-34s coordinator %.1f s (%.0f%% of one core), nodes %.1f s (%.0f%%); machine "
-      "busy %.0f%% of %d cores\n",
-      "CPU in the traffic phase", coordinator_cpu, 100 * coordinator_cpu / s, client_cpu,
-      100 * client_cpu / s, 100 * machine_busy / (s * cores), cores);
+      "  %-34s coordinator %.1f s (%.0f%% of one core; busiest thread %.0f%%), nodes "
+      "%.1f s (%.0f%%); machine busy %.0f%% of %d cores\n",
+      "CPU in the traffic phase", cpu.coordinator, 100 * cpu.coordinator / s,
+      100 * cpu.busiest_thread / s, cpu.nodes, 100 * cpu.nodes / s, 100 * cpu.machine / (s * cores),
+      cores);
   const double items = static_cast<double>(tally.envelopes.load() + tally.cosigned.load());
   std::printf("  %-34s coordinator %.0f us, nodes %.0f us\n", "CPU per signed item",
-              items > 0 ? coordinator_cpu * 1e6 / items : 0,
-              items > 0 ? client_cpu * 1e6 / items : 0);
+              items > 0 ? cpu.coordinator * 1e6 / items : 0,
+              items > 0 ? cpu.nodes * 1e6 / items : 0);
+}
+
+// The coordinator's single database writer over the traffic phase: transactions (each one
+// fdatasync) and write jobs grouped into them.
+void PrintWriter(const std::map<std::string, double>& before,
+                 const std::map<std::string, double>& after, double seconds) {
+  const auto delta = [&](const char* key) {
+    const auto a = after.find(key), b = before.find(key);
+    return (a == after.end() ? 0 : a->second) - (b == before.end() ? 0 : b->second);
+  };
+  const double commits = delta("simpul_db_commits_total");
+  const double jobs = delta("simpul_db_write_jobs_total");
+  std::printf("  %-34s %.0f commits (%.0f/s), %.0f write jobs, %.1f jobs per commit\n",
+              "coordinator database writer", commits, commits / seconds, jobs,
+              commits > 0 ? jobs / commits : 0);
 }
 
 int Main(int argc, char** argv) {
@@ -266,9 +314,9 @@ int Main(int argc, char** argv) {
       o.lanes, o.days_per_session, o.report_every_days, o.checkpoint_every_days);
   std::fflush(stdout);
   const pid_t coord_pid = coordinator->process().pid();
-  const double coord_cpu0 = ReadCpuSeconds(coord_pid).value_or(0);
-  const double client_cpu0 = ProcessCpuSeconds();
-  const double busy0 = ReadMachineBusySeconds().value_or(0);
+  const CpuMeter meter(coord_pid);
+  auto metrics_before = ReadMetrics(coordinator->process());
+  if (!metrics_before) return Fatal(metrics_before.error().message);
   Tally tally;
   LaneOptions lanes{.lanes = o.lanes,
                     .threads = o.threads,
@@ -277,10 +325,10 @@ int Main(int argc, char** argv) {
                     .deadline = Clock::now() + std::chrono::seconds(o.seconds)};
   auto run = RunLanes(nodes, *world, lanes, tally);
   if (!run) return Fatal(run.error().message + "\n" + coordinator->process().LogTail());
-  const double coord_cpu = ReadCpuSeconds(coord_pid).value_or(0) - coord_cpu0;
-  const double client_cpu = ProcessCpuSeconds() - client_cpu0;
-  const double busy = ReadMachineBusySeconds().value_or(0) - busy0;
-  PrintResults(tally, *run, coord_cpu, client_cpu, busy, cores);
+  PrintResults(tally, *run, meter.Since(), cores);
+  auto metrics_after = ReadMetrics(coordinator->process());
+  if (!metrics_after) return Fatal(metrics_after.error().message);
+  PrintWriter(*metrics_before, *metrics_after, run->seconds);
 
   const auto coord_memory = ReadMemory(coord_pid);
   const auto own_memory = ReadMemory(::getpid());
@@ -289,10 +337,6 @@ int Main(int argc, char** argv) {
               Mb(own_memory ? own_memory->peak_rss_kib : 0));
   std::printf("  %-34s %.1f MB database, %.1f MB WAL\n", "coordinator storage",
               coordinator->DatabaseBytes() / 1e6, coordinator->WalBytes() / 1e6);
-  if (const char* keep = std::getenv("SIMPUL_SIM_KEEP_DB")) {
-    std::filesystem::copy_file(coordinator->process().database_path(), keep,
-                               std::filesystem::copy_options::overwrite_existing);
-  }
 
   auto lines = CheckTotals(coordinator->process(), nodes, traffic, tally);
   if (!lines) return Fatal(lines.error().message);

@@ -105,6 +105,8 @@ Result<LaneRun> RunLanes(const std::vector<std::unique_ptr<SimNode>>& nodes, con
     days_done = *std::min_element(shared.spans_done.begin(), shared.spans_done.end());
   }
   for (auto& t : threads) t.join();
+  // The clients live on this io_context: they must go before it does.
+  for (const auto& node : nodes) node->client.reset();
   LaneRun run;
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   run.days_completed = days_done;

@@ -5,9 +5,10 @@
 // going through the year span by span: every node of the lane for days [0, W), then [W, 2W), ...
 // so all nodes move through simulated time together.
 //
-//   LaneOptions options{.lanes = 12, .threads = 1, .days = 365, .days_per_session = 7};
+//   LaneOptions options{.lanes = 24, .threads = 2, .days = 365, .days_per_session = 7};
 //   Result<LaneRun> run = RunLanes(nodes, world, options, tally);
 //
+// The nodes' PeerClients are made on this call's io_context and destroyed before it returns.
 // Prints progress every `progress` interval. Stops starting sessions at `deadline` (the run is
 // then partial: later days are not sent). Blocks the calling thread until every lane is done.
 
@@ -22,8 +23,8 @@
 namespace simpul::bench::sim {
 
 struct LaneOptions {
-  int lanes = 12;
-  int threads = 1;  // client io threads
+  int lanes = 24;
+  int threads = 2;  // client io threads
   int days = 365;
   int days_per_session = 7;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();

@@ -99,7 +99,8 @@ class SimNode {
   std::uint64_t witnessed_size = 0;
   // The newest signed checkpoint's size (0 before any).
   std::uint64_t checkpoint_size = 0;
-  // This node's mutual-TLS client to the coordinator, made on first use; closed between sessions.
+  // This node's mutual-TLS client to the coordinator, made on first use on the lane's executor and
+  // closed between sessions; RunLanes destroys it before its io_context.
   std::unique_ptr<federation::PeerClient> client;
 
  private:

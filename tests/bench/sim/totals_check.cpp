@@ -110,13 +110,20 @@ Result<std::vector<CheckLine>> MonitorLines(testing::HttpClient& client, const s
 
 }  // namespace
 
-Result<std::vector<CheckLine>> CheckTotals(testing::NodeProcess& coordinator,
-                                           const std::vector<std::unique_ptr<SimNode>>& nodes,
-                                           const Traffic& traffic, const Tally& tally) {
+Result<std::map<std::string, double>> ReadMetrics(testing::NodeProcess& coordinator) {
   testing::HttpClient client(coordinator.port());
   auto metrics = Call(client, "GET", "/metrics", "", "", 200);
   if (!metrics) return tl::unexpected(metrics.error());
-  const auto samples = Samples(*metrics);
+  return Samples(*metrics);
+}
+
+Result<std::vector<CheckLine>> CheckTotals(testing::NodeProcess& coordinator,
+                                           const std::vector<std::unique_ptr<SimNode>>& nodes,
+                                           const Traffic& traffic, const Tally& tally) {
+  auto metrics = ReadMetrics(coordinator);
+  if (!metrics) return tl::unexpected(metrics.error());
+  const auto& samples = *metrics;
+  testing::HttpClient client(coordinator.port());
   const auto inbox = [&samples](const char* outcome) {
     return Sample(samples,
                   std::string("simpul_fed_inbox_envelopes_total{outcome=\"") + outcome + "\"}");

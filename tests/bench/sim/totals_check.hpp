@@ -11,6 +11,7 @@
 // Not thread-safe: run it after the traffic, from the driver's thread.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct CheckLine {
   std::optional<std::int64_t> coordinator;  // unset when this build does not expose it
   bool Matches() const { return coordinator && *coordinator == sent; }
 };
+
+// The coordinator's /metrics samples, keyed "name{labels}". Fails when the request fails.
+Result<std::map<std::string, double>> ReadMetrics(testing::NodeProcess& coordinator);
 
 // Reads the coordinator's /metrics and witness routes (as its admin). Fails when a request fails.
 Result<std::vector<CheckLine>> CheckTotals(testing::NodeProcess& coordinator,
