@@ -267,6 +267,72 @@ void PrintWriter(const std::map<std::string, double>& before,
               commits > 0 ? jobs / commits : 0);
 }
 
+Bounds MeasureBounds(const Options& o, int cores) {
+  const Budget budget{std::chrono::milliseconds(o.part_ms), 50'000'000};
+  Bounds bounds{MeasureVerifyRate(kEnvelopeBytes, budget), MeasureSignRate(kEnvelopeBytes, budget)};
+  std::printf("\nBounds, measured alone on this machine\n");
+  std::printf("  Ed25519 verify, 1 KiB, 1 thread   %9.0f /s\n", bounds.verify.rate);
+  std::printf("  Ed25519 sign, 1 KiB, 1 thread     %9.0f /s\n", bounds.sign.rate);
+  std::printf(
+      "  signed-item bound = cores / (2/R_verify + 2/R_sign) = %.0f items/s\n"
+      "  (an item is an envelope or a checkpoint: signed and verified once at the node,\n"
+      "   verified and answered with a signature once at the coordinator)\n",
+      bounds.Items(cores));
+  std::fflush(stdout);
+  return bounds;
+}
+
+// The timed traffic phase and what it cost the coordinator and the nodes.
+Result<LaneRun> DriveTraffic(const Options& o, int cores, SimCoordinator& coordinator,
+                             const std::vector<std::unique_ptr<SimNode>>& nodes,
+                             const SimWorld& world, Tally& tally) {
+  std::printf(
+      "\nTraffic: %d lanes, sessions of %d days, report every %d days, checkpoint every "
+      "%d days\n",
+      o.lanes, o.days_per_session, o.report_every_days, o.checkpoint_every_days);
+  std::fflush(stdout);
+  const pid_t pid = coordinator.process().pid();
+  const CpuMeter meter(pid);
+  auto metrics_before = ReadMetrics(coordinator.process());
+  if (!metrics_before) return tl::unexpected(metrics_before.error());
+  const LaneOptions lanes{.lanes = o.lanes,
+                          .threads = o.threads,
+                          .days = o.days,
+                          .days_per_session = o.days_per_session,
+                          .deadline = Clock::now() + std::chrono::seconds(o.seconds)};
+  auto run = RunLanes(nodes, world, lanes, tally);
+  if (!run) {
+    return Fail(run.error().code, run.error().message + "\n" + coordinator.process().LogTail());
+  }
+  PrintResults(tally, *run, meter.Since(), cores);
+  auto metrics_after = ReadMetrics(coordinator.process());
+  if (!metrics_after) return tl::unexpected(metrics_after.error());
+  PrintWriter(*metrics_before, *metrics_after, run->seconds);
+  const auto coord_memory = ReadMemory(pid);
+  const auto own_memory = ReadMemory(::getpid());
+  std::printf("  %-34s coordinator %.1f MB, simulator %.1f MB\n", "peak RSS (VmHWM)",
+              Mb(coord_memory ? coord_memory->peak_rss_kib : 0),
+              Mb(own_memory ? own_memory->peak_rss_kib : 0));
+  std::printf("  %-34s %.1f MB database, %.1f MB WAL\n", "coordinator storage",
+              coordinator.DatabaseBytes() / 1e6, coordinator.WalBytes() / 1e6);
+  return run;
+}
+
+// Prints every check line; true when all that this build exposes match.
+bool PrintTotals(const std::vector<CheckLine>& lines) {
+  bool all_match = true;
+  std::printf("\nTotals: sent by the nodes vs held by the coordinator\n");
+  for (const CheckLine& l : lines) {
+    all_match = all_match && (l.Matches() || !l.coordinator);
+    std::printf("  %-54s %10lld  %10s  %s\n", l.what.c_str(), static_cast<long long>(l.sent),
+                l.coordinator ? std::to_string(*l.coordinator).c_str() : "n/a",
+                !l.coordinator ? "(not in this build)"
+                : l.Matches()  ? "match"
+                               : "MISMATCH");
+  }
+  return all_match;
+}
+
 int Main(int argc, char** argv) {
   Options o;
   CLI::App cli{"federation_sim — a year of national traffic through a real coordinator"};
@@ -281,21 +347,10 @@ int Main(int argc, char** argv) {
       static_cast<long long>(o.complaints), o.days, cores,
       std::filesystem::temp_directory_path().c_str(),
       FileSystemOf(std::filesystem::temp_directory_path()).c_str(), load.c_str());
-
-  const Budget budget{std::chrono::milliseconds(o.part_ms), 50'000'000};
-  Bounds bounds{MeasureVerifyRate(kEnvelopeBytes, budget), MeasureSignRate(kEnvelopeBytes, budget)};
-  std::printf("\nBounds, measured alone on this machine\n");
-  std::printf("  Ed25519 verify, 1 KiB, 1 thread   %9.0f /s\n", bounds.verify.rate);
-  std::printf("  Ed25519 sign, 1 KiB, 1 thread     %9.0f /s\n", bounds.sign.rate);
-  std::printf(
-      "  signed-item bound = cores / (2/R_verify + 2/R_sign) = %.0f items/s\n"
-      "  (an item is an envelope or a checkpoint: signed and verified once at the node,\n"
-      "   verified and answered with a signature once at the coordinator)\n",
-      bounds.Items(cores));
-  std::fflush(stdout);
+  const Bounds bounds = MeasureBounds(o, cores);
 
   const auto members = PlanFederation(static_cast<std::size_t>(o.nodes_limit));
-  auto step = Clock::now();
+  const auto step = Clock::now();
   const Traffic traffic = Generate(o, members);
   PrintTraffic(traffic, members, Since(step));
 
@@ -307,49 +362,12 @@ int Main(int argc, char** argv) {
   world->members = &members;
   world->report_every_days = o.report_every_days;
   world->checkpoint_every_days = o.checkpoint_every_days;
-
-  std::printf(
-      "\nTraffic: %d lanes, sessions of %d days, report every %d days, checkpoint every "
-      "%d days\n",
-      o.lanes, o.days_per_session, o.report_every_days, o.checkpoint_every_days);
-  std::fflush(stdout);
-  const pid_t coord_pid = coordinator->process().pid();
-  const CpuMeter meter(coord_pid);
-  auto metrics_before = ReadMetrics(coordinator->process());
-  if (!metrics_before) return Fatal(metrics_before.error().message);
   Tally tally;
-  LaneOptions lanes{.lanes = o.lanes,
-                    .threads = o.threads,
-                    .days = o.days,
-                    .days_per_session = o.days_per_session,
-                    .deadline = Clock::now() + std::chrono::seconds(o.seconds)};
-  auto run = RunLanes(nodes, *world, lanes, tally);
-  if (!run) return Fatal(run.error().message + "\n" + coordinator->process().LogTail());
-  PrintResults(tally, *run, meter.Since(), cores);
-  auto metrics_after = ReadMetrics(coordinator->process());
-  if (!metrics_after) return Fatal(metrics_after.error().message);
-  PrintWriter(*metrics_before, *metrics_after, run->seconds);
-
-  const auto coord_memory = ReadMemory(coord_pid);
-  const auto own_memory = ReadMemory(::getpid());
-  std::printf("  %-34s coordinator %.1f MB, simulator %.1f MB\n", "peak RSS (VmHWM)",
-              Mb(coord_memory ? coord_memory->peak_rss_kib : 0),
-              Mb(own_memory ? own_memory->peak_rss_kib : 0));
-  std::printf("  %-34s %.1f MB database, %.1f MB WAL\n", "coordinator storage",
-              coordinator->DatabaseBytes() / 1e6, coordinator->WalBytes() / 1e6);
-
+  auto run = DriveTraffic(o, cores, *coordinator, nodes, *world, tally);
+  if (!run) return Fatal(run.error().message);
   auto lines = CheckTotals(coordinator->process(), nodes, traffic, tally);
   if (!lines) return Fatal(lines.error().message);
-  bool all_match = true;
-  std::printf("\nTotals: sent by the nodes vs held by the coordinator\n");
-  for (const CheckLine& l : *lines) {
-    all_match = all_match && (l.Matches() || !l.coordinator);
-    std::printf("  %-54s %10lld  %10s  %s\n", l.what.c_str(), static_cast<long long>(l.sent),
-                l.coordinator ? std::to_string(*l.coordinator).c_str() : "n/a",
-                !l.coordinator ? "(not in this build)"
-                : l.Matches()  ? "match"
-                               : "MISMATCH");
-  }
+  const bool all_match = PrintTotals(*lines);
 
   const double items = (tally.envelopes.load() + tally.cosigned.load()) / run->seconds;
   std::printf("\nResult\n");
