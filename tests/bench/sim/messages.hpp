@@ -41,7 +41,9 @@ struct ReportContext {
 };
 
 // A node.report body from `node`'s counters and log. Log fields: size now, the newest signed
-// checkpoint and the newest witnessed one (when there are).
+// checkpoint and the newest witnessed one (when there are). SLA clocks: met and missed as the
+// traffic decided them, running from the states held. Overdue: none listed (total 0), since the
+// simulation keeps no per-case deadlines; escalations still appear as case.meta records.
 std::string NodeReportBody(const SimNode& node, const ReportContext& context);
 
 }  // namespace simpul::bench::sim
