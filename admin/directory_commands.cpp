@@ -8,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <vector>
 
 #include "admin/federation_support.hpp"
 #include "federation/directory.hpp"
@@ -77,21 +78,40 @@ nlohmann::json KidsJson(const federation::EnrollmentRequest& request) {
   return kids;
 }
 
-int RunEnrolled(const CommonOptions& common, const std::string& path, bool update) {
+// Registers (or updates) every node of the enrollment request files `paths` and publishes once:
+// all of them change the registry in one write job with the version that publishes them, so a
+// refused request leaves the registry and the directory as they were. Registering the whole
+// federation at once this way signs one directory instead of one per node.
+int RunEnrolled(const CommonOptions& common, const std::vector<std::string>& paths, bool update) {
   auto coordinator = OpenCoordinator(common);
   if (!coordinator) return coordinator.error();
   const std::int64_t now = NowMs();
-  Result<federation::EnrollmentRequest> request = ReadRequest(path, now);
-  if (!request) return Report(common, request.error());
-  std::string what = (update ? "Updated " : "Added ") + request->id + " (SPKI " +
-                     request->tls_spki_sha256 + "); keys:";
-  for (const auto& key : request->keys) what += " " + key.kid + "/" + std::string(Name(key.use));
-  if (update) what += ". New keys are \"next\"; run `directory activate-key` to switch.";
-  const Change change = [&](store::Connection& c, std::int64_t at) {
-    return update ? coord::UpdateNode(c, *request, at) : coord::AddNode(c, *request, at);
+  std::vector<federation::EnrollmentRequest> requests;
+  for (const std::string& path : paths) {
+    Result<federation::EnrollmentRequest> request = ReadRequest(path, now);
+    if (!request) return Report(common, request.error());
+    requests.push_back(std::move(*request));
+  }
+  std::string what;
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& request : requests) {
+    what += (what.empty() ? "" : "\n") + std::string(update ? "Updated " : "Added ") + request.id +
+            " (SPKI " + request.tls_spki_sha256 + "); keys:";
+    for (const auto& key : request.keys) what += " " + key.kid + "/" + std::string(Name(key.use));
+    nodes.push_back({{"node_id", request.id}, {"keys", KidsJson(request)}});
+  }
+  if (update) what += "\nNew keys are \"next\"; run `directory activate-key` to switch.";
+  const Change change = [&](store::Connection& c, std::int64_t at) -> Result<void> {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      Result<void> changed =
+          update ? coord::UpdateNode(c, requests[i], at) : coord::AddNode(c, requests[i], at);
+      if (!changed) return Fail(changed.error().code, paths[i] + ": " + changed.error().message);
+    }
+    return {};
   };
-  return RunChange(common, *coordinator, now, change, what,
-                   {{"node_id", request->id}, {"keys", KidsJson(*request)}});
+  // One request keeps the output it always had; several list their nodes.
+  nlohmann::json extra = requests.size() == 1 ? nodes[0] : nlohmann::json{{"nodes", nodes}};
+  return RunChange(common, *coordinator, now, change, what, std::move(extra));
 }
 
 // Prints a warning when `node_id` is left without an active msg key.
@@ -224,14 +244,18 @@ void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command
   directory->require_subcommand(1);
   auto arg = std::make_shared<std::string>();
   auto kid = std::make_shared<std::string>();
+  auto requests = std::make_shared<std::vector<std::string>>();
 
   for (const bool update : {false, true}) {
-    auto* sub = directory->add_subcommand(update ? "update" : "add",
-                                          update ? "Apply a member's new enrollment request"
-                                                 : "Register a node from its enrollment request");
-    sub->add_option("request", *arg, "Enrollment request file from `simpulctl enroll`")->required();
-    sub->callback([&, arg, update] {
-      command = [&, arg, update] { return RunEnrolled(common, *arg, update); };
+    auto* sub = directory->add_subcommand(
+        update ? "update" : "add",
+        update ? "Apply members' new enrollment requests, publishing once"
+               : "Register nodes from their enrollment requests, publishing once");
+    sub->add_option("requests", *requests,
+                    "Enrollment request files from `simpulctl enroll` (one or more)")
+        ->required();
+    sub->callback([&, requests, update] {
+      command = [&, requests, update] { return RunEnrolled(common, *requests, update); };
     });
   }
   auto* remove = directory->add_subcommand("remove", "Remove a member node");

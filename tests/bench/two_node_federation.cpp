@@ -33,8 +33,11 @@ Result<std::uint16_t> FreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
-Result<std::unique_ptr<NodeProcess>> Make(const std::string& id, const std::string& region,
-                                          std::vector<std::string> args) {
+}  // namespace
+
+Result<std::unique_ptr<NodeProcess>> MakeFederatedNode(const std::string& id,
+                                                       const std::string& region,
+                                                       std::vector<std::string> args) {
   auto port = FreeLoopbackPort();
   if (!port) return tl::unexpected(port.error());
   args.push_back("--federation-listen");
@@ -55,7 +58,7 @@ Result<std::unique_ptr<NodeProcess>> Make(const std::string& id, const std::stri
   return std::move(*node);
 }
 
-Result<void> Expect(const NodeProcess& process, const std::vector<std::string>& args) {
+Result<void> RunCtl(const NodeProcess& process, const std::vector<std::string>& args) {
   auto run = process.Ctl(args);
   if (!run) return tl::unexpected(run.error());
   if (run->exit_code != 0) {
@@ -64,32 +67,31 @@ Result<void> Expect(const NodeProcess& process, const std::vector<std::string>& 
   return {};
 }
 
-}  // namespace
-
 Result<std::unique_ptr<TwoNodeFederation>> TwoNodeFederation::Build() {
   auto fed = std::make_unique<TwoNodeFederation>();
-  auto coordinator = Make("coord:panrb", "", {"--class", "coordinator"});
+  auto coordinator = MakeFederatedNode("coord:panrb", "", {"--class", "coordinator"});
   if (!coordinator) return tl::unexpected(coordinator.error());
   fed->coordinator_ = std::move(*coordinator);
-  auto sender = Make(kSenderId, "", {"--class", "ministry", "--categories", "infrastruktur"});
+  auto sender =
+      MakeFederatedNode(kSenderId, "", {"--class", "ministry", "--categories", "infrastruktur"});
   if (!sender) return tl::unexpected(sender.error());
   fed->sender_ = std::move(*sender);
-  auto receiver = Make(kReceiverId, "32.04", {"--class", "regency"});
+  auto receiver = MakeFederatedNode(kReceiverId, "32.04", {"--class", "regency"});
   if (!receiver) return tl::unexpected(receiver.error());
   fed->receiver_ = std::move(*receiver);
   for (NodeProcess* node : {fed->sender_.get(), fed->receiver_.get()}) {
     const std::string request = (node->dir() / "enroll.json").string();
-    if (auto r = Expect(*node, {"enroll", "--out", request}); !r) return tl::unexpected(r.error());
-    if (auto r = Expect(*fed->coordinator_, {"directory", "add", request}); !r) {
+    if (auto r = RunCtl(*node, {"enroll", "--out", request}); !r) return tl::unexpected(r.error());
+    if (auto r = RunCtl(*fed->coordinator_, {"directory", "add", request}); !r) {
       return tl::unexpected(r.error());
     }
   }
   const std::string anchor = (fed->coordinator_->dir() / "anchor.json").string();
-  if (auto r = Expect(*fed->coordinator_, {"directory", "anchor", "--out", anchor}); !r) {
+  if (auto r = RunCtl(*fed->coordinator_, {"directory", "anchor", "--out", anchor}); !r) {
     return tl::unexpected(r.error());
   }
   for (NodeProcess* node : {fed->sender_.get(), fed->receiver_.get()}) {
-    if (auto r = Expect(*node, {"trust", "install", anchor}); !r) return tl::unexpected(r.error());
+    if (auto r = RunCtl(*node, {"trust", "install", anchor}); !r) return tl::unexpected(r.error());
   }
   return fed;
 }

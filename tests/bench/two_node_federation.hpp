@@ -15,6 +15,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/result.hpp"
 #include "tests/support/http_client.hpp"
@@ -44,6 +45,16 @@ class TwoNodeFederation {
  private:
   std::unique_ptr<testing::NodeProcess> coordinator_, sender_, receiver_;
 };
+
+// Creates (does not start) node `id` with `simpulctl init <args>`, its federation listener on a
+// free loopback port, the directory polled every second and a failed peer retried after 0.1-1 s.
+// Fails with simpulctl's output.
+Result<std::unique_ptr<testing::NodeProcess>> MakeFederatedNode(const std::string& id,
+                                                                const std::string& region,
+                                                                std::vector<std::string> args);
+
+// Runs `simpulctl <args>` on the node; fails unless it exits 0 (the message carries its output).
+Result<void> RunCtl(const testing::NodeProcess& process, const std::vector<std::string>& args);
 
 // Signs in as the node's admin and returns the session token. Fails with the response.
 Result<std::string> AdminToken(testing::NodeProcess& node);

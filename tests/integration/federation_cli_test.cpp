@@ -193,6 +193,38 @@ TEST_F(FederationCliTest, TamperedRequestIsRefusedAndChangesNothing) {
   EXPECT_TRUE(Ctl(*coordinator_, {"directory", "list"})["nodes"].empty());
 }
 
+TEST_F(FederationCliTest, SeveralRequestsAreRegisteredInOneVersionOrNotAtAll) {
+  auto province = NodeProcess::Create(
+      {"prov:32", "32", {"--class", "province", "--federation-listen", "127.0.0.1:9445"}, ""});
+  ASSERT_TRUE(province) << province.error().message;
+  const std::string province_request = ((*province)->dir() / "request.json").string();
+  Ctl(**province, {"enroll", "--out", province_request});
+  const std::string regency_request = Enroll("request.json");
+
+  // The same node twice: the second is refused, so neither is registered and nothing published.
+  const json refused =
+      Ctl(*coordinator_, {"directory", "add", province_request, province_request}, 1);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find(province_request),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(Ctl(*coordinator_, {"directory", "show"})["version"], 1);
+  EXPECT_TRUE(Ctl(*coordinator_, {"directory", "list"})["nodes"].empty());
+
+  const json added = Ctl(*coordinator_, {"directory", "add", province_request, regency_request});
+  EXPECT_EQ(added["version"], 2);  // one version for both
+  ASSERT_EQ(added["nodes"].size(), 2u) << added;
+  EXPECT_EQ(added["nodes"][0]["node_id"], "prov:32");
+  EXPECT_EQ(added["nodes"][1]["node_id"], "kab:32.04");
+  const json listed = Ctl(*coordinator_, {"directory", "list"});
+  ASSERT_EQ(listed["nodes"].size(), 2u);
+  Ctl(*coordinator_,
+      {"directory", "anchor", "--out", (coordinator_->dir() / "anchor.json").string()});
+  Ctl(*node_, {"trust", "install", (coordinator_->dir() / "anchor.json").string()});
+  const federation::Directory directory = VerifiedDirectory();
+  EXPECT_NE(directory.Find("prov:32"), nullptr);
+  EXPECT_NE(directory.Find("kab:32.04"), nullptr);
+}
+
 TEST_F(FederationCliTest, ChangesToUnknownNodesFailWithoutPublishing) {
   const json update = Ctl(*coordinator_, {"directory", "update", Enroll("request.json")}, 1);
   EXPECT_NE(update["error"]["message"].get<std::string>().find("not registered"), std::string::npos)
