@@ -462,7 +462,8 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   Parts* raw = p.get();
   p->api = std::make_unique<api::ApiContext>(
       api::ApiContext{*p->cases, *p->auth, *p->accounts, *p->catalog, *p->db, p->metrics, p->clock,
-                      std::move(info), [raw] { return raw->ready.load(); }, c.max_upload_bytes});
+                      std::move(info), [raw] { return raw->ready.load(); }, c.max_upload_bytes,
+                      /*extra_metrics=*/{}});
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);

@@ -27,6 +27,11 @@ void AppendStoreMetrics(std::string& out, const store::WriterStats& w,
   AppendSample(out, "simpul_db_write_queue_depth", "", static_cast<double>(w.queue_depth));
   AppendFamily(out, "simpul_db_max_group_size", "gauge", "Largest group committed at once.");
   AppendSample(out, "simpul_db_max_group_size", "", static_cast<double>(w.max_group));
+  AppendFamily(out, "simpul_db_wal_bytes", "gauge", "Size of the write-ahead log file.");
+  AppendSample(out, "simpul_db_wal_bytes", "", static_cast<double>(w.wal_bytes));
+  AppendFamily(out, "simpul_db_wal_truncations_total", "counter",
+               "TRUNCATE checkpoints that started the write-ahead log over.");
+  AppendSample(out, "simpul_db_wal_truncations_total", "", static_cast<double>(w.wal_truncations));
   AppendFamily(out, "simpul_cases", "gauge", "Complaints held by this node, by state.");
   for (const auto& r : by_state) {
     AppendSample(out, "simpul_cases", "state=\"" + http::LabelValue(r.key) + "\"",

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <sqlite3.h>
+
 namespace simpul::store {
 
 // A closable FIFO of tasks shared by worker threads.
@@ -102,6 +104,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options,
   std::unique_ptr<Database> db(new Database());
   db->path_ = options.path;
   db->max_group_ = options.max_group;
+  db->wal_truncate_bytes_ = options.wal_truncate_bytes;
   db->schema_version_ = *version;
   db->writes_ = std::make_unique<TaskQueue>();
   db->reads_ = std::make_unique<TaskQueue>();
@@ -136,12 +139,28 @@ Database::~Database() {
 }
 
 void Database::CheckpointLoop(Connection conn) {
+  // A TRUNCATE checkpoint holds off the writer while it waits for readers: keep that wait short.
+  sqlite3_busy_timeout(conn.raw(), 250);
+  const std::filesystem::path wal = path_.string() + "-wal";
   std::unique_lock lock(checkpoint_mu_);
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
     lock.unlock();
     // PASSIVE never blocks the writer or readers; what it cannot copy now it copies next time.
     (void)conn.Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(wal, ec);
+    bool truncated = false;
+    if (!ec && size > wal_truncate_bytes_) {
+      // The pragma reports SQLITE_BUSY as a row; the C call reports it as its result.
+      truncated = sqlite3_wal_checkpoint_v2(conn.raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                            nullptr, nullptr) == SQLITE_OK;
+    }
+    {
+      std::lock_guard stats_lock(stats_mu_);
+      stats_.wal_bytes = ec ? 0 : (truncated ? 0 : size);
+      if (truncated) ++stats_.wal_truncations;
+    }
     lock.lock();
   }
   lock.unlock();

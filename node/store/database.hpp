@@ -12,7 +12,11 @@
 //
 // WAL checkpoints run on their own thread and connection (PASSIVE, a few times a second), never
 // on the writer: a checkpoint copies the WAL back into the database file and fsyncs it, which on
-// the writer would stall every request waiting for the next commit.
+// the writer would stall every request waiting for the next commit. PASSIVE alone never lets the
+// WAL file start over while readers keep overlapping (it grew to 13 GB in the federation
+// simulation), so once the file passes `wal_truncate_bytes` the checkpointer runs a TRUNCATE
+// checkpoint, waiting at most a quarter second for readers; if they do not clear, it gives up and
+// tries again on the next round. The writer waits for it at most that long.
 //
 // Read jobs run on a pool of read-only connections, each in its own read transaction (a
 // consistent snapshot). Blocking SQLite work never runs on the caller's (I/O) thread: the
@@ -50,6 +54,7 @@ struct DatabaseOptions {
   std::filesystem::path path;
   int readers = 2;
   size_t max_group = 1024;  // most jobs in one commit
+  std::uintmax_t wal_truncate_bytes = 64u << 20;  // WAL size that asks for a TRUNCATE checkpoint
 };
 
 // Counters read by /metrics. Monotonic except queue_depth.
@@ -59,6 +64,8 @@ struct WriterStats {
   std::uint64_t failed_commits = 0;
   std::uint64_t queue_depth = 0;
   std::uint64_t max_group = 0;
+  std::uint64_t wal_truncations = 0;  // TRUNCATE checkpoints that reset the WAL file
+  std::uint64_t wal_bytes = 0;        // WAL file size at the checkpointer's last look
 };
 
 class Database {
@@ -177,6 +184,7 @@ class Database {
 
   std::filesystem::path path_;
   size_t max_group_ = 1024;
+  std::uintmax_t wal_truncate_bytes_ = 64u << 20;
   std::function<void()> commit_listener_;
   int schema_version_ = 0;
   std::unique_ptr<TaskQueue> writes_;

@@ -100,7 +100,8 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     auth_ = std::make_unique<service::AuthService>(*db_, clock_, std::chrono::minutes(60));
     ctx_ =
         std::make_unique<ApiContext>(ApiContext{*cases_, *auth_, *accounts_, *catalog_, *db_,
-                                                metrics_, clock_, NodeInfo{}, [] { return true; }});
+                                                metrics_, clock_, NodeInfo{}, [] { return true; },
+                                                40 << 20, /*extra_metrics=*/{}});
     // Tokens name a role, so each caller is exactly one role.
     router_ = std::make_unique<http::Router>(
         [](std::string token) -> boost::asio::awaitable<Result<service::Principal>> {

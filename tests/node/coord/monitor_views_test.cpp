@@ -140,12 +140,21 @@ TEST(MonitorViewsTest, RanksByComplianceWithMinimumVolumeAndTopTwelve) {
     EXPECT_EQ(ranking.top[i].rank, static_cast<int>(i) + 1);
   }
   for (const auto& n : ranking.top) EXPECT_NE(n.node_id, "prov:32");
-  // Equal rates: more concluded clocks first.
-  std::vector<std::string> order;
-  for (const auto& n : ranking.top) order.push_back(n.node_id);
-  auto kab = std::find(order.begin(), order.end(), "kab:32.04");
-  auto kota = std::find(order.begin(), order.end(), "kota:32.73");
-  if (kab != order.end() && kota != order.end()) EXPECT_LT(kab, kota);
+  // Equal rates: more concluded clocks first. Rank everyone eligible so that both tied nodes
+  // have a place.
+  const auto wide = RankSla(directory, rows, RankingRule{.min_cases = 10, .top = 20});
+  const auto ranked = [&](const char* id) -> std::optional<int> {
+    for (const auto& n : wide.top) {
+      if (n.node_id == id) return n.rank;
+    }
+    return std::nullopt;
+  };
+  const auto kab = ranked("kab:32.04");
+  const auto kota = ranked("kota:32.73");
+  ASSERT_TRUE(kab.has_value());
+  ASSERT_TRUE(kota.has_value());
+  EXPECT_EQ(*kota, *kab + 1);
+  EXPECT_EQ(wide.top.size(), 16u);  // every node but prov:32, which has too few cases
 
   const auto prov = std::find_if(ranking.nodes.begin(), ranking.nodes.end(),
                                  [](const NodeSla& s) { return s.node_id == "prov:32"; });

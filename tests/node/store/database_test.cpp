@@ -5,7 +5,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -226,6 +228,62 @@ TEST(DatabaseTest, CommittedWriteSurvivesClosingTheDatabase) {
   auto value = ReadCounter(*conn, "d");
   ASSERT_TRUE(value.has_value()) << value.error().message;
   EXPECT_EQ(*value, 42);
+}
+
+// Readers that always overlap keep a PASSIVE checkpoint from ever letting the WAL start over; the
+// checkpointer must then truncate it, or the file grows without bound (13 GB in the simulation).
+TEST(DatabaseTest, WalIsTruncatedWhileReadersKeepOverlapping) {
+  TempDir dir;
+  DatabaseOptions options{dir.path() / "node.db", /*readers=*/2};
+  options.wal_truncate_bytes = 1u << 20;
+  auto opened = Database::Open(options, SchemaMigrations());
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  Database& db = **opened;
+  const std::filesystem::path wal = dir.path() / "node.db-wal";
+
+  // Two threads whose read transactions overlap: there is always a snapshot open.
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        (void)db.ReadSync<int>([](Connection& c) -> Result<int> {
+          auto s = c.Prepare("SELECT count(*) FROM counters");
+          if (!s) return tl::unexpected(s.error());
+          (void)s->Step();
+          std::this_thread::sleep_for(std::chrono::milliseconds(3));
+          return 0;
+        });
+      }
+    });
+  }
+  // Several MB of WAL frames, bounded in count and time.
+  const std::string filler(1000, 'x');
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; i < 3000 && std::chrono::steady_clock::now() < deadline; ++i) {
+    auto w = db.WriteSync<std::int64_t>([&](Connection& c) -> Result<std::int64_t> {
+      auto s = c.Prepare("INSERT INTO counters(name, value) VALUES (?, ?)");
+      if (!s) return tl::unexpected(s.error());
+      s->BindAll(filler + std::to_string(i), std::int64_t{i});
+      if (auto r = s->Run(); !r) return tl::unexpected(r.error());
+      return i;
+    });
+    ASSERT_TRUE(w.has_value()) << w.error().message;
+  }
+  // With the readers still overlapping, the WAL must come back under the bound within a few
+  // checkpointer rounds. PASSIVE alone would leave it at its full size.
+  std::uintmax_t size = 0;
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::error_code ec;
+    size = std::filesystem::file_size(wal, ec);
+  } while (size > options.wal_truncate_bytes && std::chrono::steady_clock::now() < settle);
+  stop = true;
+  for (auto& t : readers) t.join();
+
+  EXPECT_LE(size, options.wal_truncate_bytes) << "the WAL stayed at " << size << " bytes";
+  EXPECT_GT(db.writer_stats().wal_truncations, 0u);
 }
 
 TEST(DatabaseTest, ReadersCannotWrite) {

@@ -15,6 +15,9 @@ using testing::RunAwait;
 // note's signature and the consistency proof from the size it holds, answers 409-style conflicts
 // with that size, and cosigns otherwise. It counts what it was offered.
 struct FakeWitness {
+  FakeWitness(crypto::NoteVerifierKey key, crypto::Cosigner signer)
+      : log_key(std::move(key)), cosigner(std::move(signer)) {}
+
   crypto::NoteVerifierKey log_key;
   crypto::Cosigner cosigner;
   std::int64_t size = 0;
@@ -54,9 +57,9 @@ class CheckpointerTest : public testing::TlogTest {
  protected:
   void SetUp() override {
     TlogTest::SetUp();
-    witness_.emplace(FakeWitness{
+    witness_.emplace(
         verifier_key_,
-        crypto::Cosigner::Create("witness", crypto::Ed25519KeyPair::Generate()).value()});
+        crypto::Cosigner::Create("witness", crypto::Ed25519KeyPair::Generate()).value());
   }
   std::optional<FakeWitness> witness_;
 };
