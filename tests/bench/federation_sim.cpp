@@ -2,9 +2,9 @@
 // shipped region data and a dozen ministries (about 565 member nodes), each with its own keys,
 // TLS identity and enrollment, registered with a real coordinator (simpuld, coordinator mode) in
 // one `simpulctl directory add`, then a year of national complaint traffic driven through the
-// coordinator's mutual-TLS federation listener exactly as member nodes send it: signed case.meta
-// and node.report envelopes on each node's stream (batches of at most 100 per inbox POST, every
-// receipt verified), and the nodes' transparency-log checkpoints offered to the coordinator's
+// coordinator's mutual-TLS federation listener exactly as member nodes send it: signed case.meta,
+// node.report and case.escalate envelopes on each node's stream (batches of at most 100 per inbox
+// POST, every receipt verified), and the nodes' transparency-log checkpoints offered to the coordinator's
 // witness with consistency proofs. A program that prints figures, not a timed test; it exits
 // non-zero only when something failed, not when a rate is low.
 //
@@ -236,6 +236,7 @@ void PrintResults(const Tally& tally, const LaneRun& run, const CpuUse& cpu, int
   line("  inbox POSTs", tally.batches);
   line("  case.meta envelopes", tally.meta_envelopes);
   line("  node.report envelopes", tally.reports);
+  line("  case.escalate envelopes", tally.escalations);
   line("case.meta records", tally.meta_records);
   line("checkpoints cosigned", tally.cosigned);
   std::printf("  %-34s %lld\n", "witness 409s (size resent)",

@@ -40,6 +40,19 @@ std::string CaseMetaBody(const std::string& node_id, std::span<const MetaRecord>
   return json{{"node", node_id}, {"records", std::move(list)}}.dump();
 }
 
+std::string CaseEscalateBody(const SimEvent& event, const Traffic& traffic) {
+  constexpr std::int64_t kEightDaysMs = 8LL * 24 * 60 * 60 * 1000;
+  const SimCase& c = traffic.cases()[event.case_index];
+  return json{{"level", "coordinator"},
+              {"clock", "first_response"},
+              {"due_at", event.at - kEightDaysMs},
+              {"overdue_working_days", 6},
+              {"state", std::string(domain::Name(event.State()))},
+              {"category", traffic.categories()[c.category]},
+              {"region", c.region}}
+      .dump();
+}
+
 std::string NodeReportBody(const SimNode& node, const ReportContext& context) {
   const NodeStats& s = node.stats();
   using domain::CaseState;

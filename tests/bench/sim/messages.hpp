@@ -40,6 +40,10 @@ struct ReportContext {
   std::int64_t meta_pending = 0;  // case events not yet sent as case.meta
 };
 
+// A case.escalate body for an "escalate" event: to the coordinator, for the first-response clock
+// the traffic model escalates (8 calendar days, taken as 6 working days, past the deadline).
+std::string CaseEscalateBody(const SimEvent& event, const Traffic& traffic);
+
 // A node.report body from `node`'s counters and log. Log fields: size now, the newest signed
 // checkpoint and the newest witnessed one (when there are). SLA clocks: met and missed as the
 // traffic decided them, running from the states held. Overdue: none listed (total 0), since the

@@ -54,8 +54,25 @@ Result<void> SealMeta(SimNode& node, const SimWorld& w, const std::vector<MetaRe
   return {};
 }
 
+// Seals a case.escalate to the coordinator for each "escalate" event among the day's records.
+Result<void> SealEscalations(SimNode& node, const SimWorld& w,
+                             const std::vector<MetaRecord>& records, Backlog& backlog,
+                             Tally& tally) {
+  for (const MetaRecord& r : records) {
+    if (r.event->Action() != domain::CaseAction::kEscalate) continue;
+    const std::string& tracking_id = w.traffic->cases()[r.event->case_index].tracking_id;
+    auto env = node.Seal(MessageType::kCaseEscalate, CaseEscalateBody(*r.event, *w.traffic),
+                         w.coordinator_id, w.directory->version(),
+                         std::chrono::system_clock::now(), tracking_id);
+    if (!env) return tl::unexpected(About(node, "sealing case.escalate", env.error()));
+    ++tally.escalations;
+    backlog.envelopes.push_back(std::move(*env));
+  }
+  return {};
+}
+
 // Replays days [span.first_day, span.end_day) of the node's events into its log and queues what
-// it sends: case.meta each day, node.report and a checkpoint at the end of each period.
+// it sends: case.meta and case.escalate each day, node.report and a checkpoint at the end of each period.
 Result<Backlog> ReplayDays(SimNode& node, const SimWorld& w, SessionSpan span, Tally& tally) {
   const Traffic& traffic = *w.traffic;
   const std::span<const SimEvent> events = traffic.EventsOf(node.index());
@@ -69,6 +86,9 @@ Result<Backlog> ReplayDays(SimNode& node, const SimWorld& w, SessionSpan span, T
     }
     tally.events += static_cast<std::int64_t>(records.size());
     if (auto sealed = SealMeta(node, w, records, backlog, tally); !sealed) {
+      return tl::unexpected(sealed.error());
+    }
+    if (auto sealed = SealEscalations(node, w, records, backlog, tally); !sealed) {
       return tl::unexpected(sealed.error());
     }
     if ((day + 1) % w.report_every_days == 0) {

@@ -54,7 +54,7 @@ struct SessionSpan {
 struct Tally {
   std::atomic<std::int64_t> sessions{0}, envelopes{0}, batches{0}, meta_envelopes{0},
       meta_records{0}, reports{0}, receipts{0}, checkpoints{0}, cosigned{0}, conflicts{0},
-      events{0};
+      events{0}, escalations{0};
 };
 
 // Runs one session of `node` on `executor` (a strand; the node's PeerClient is made on it the

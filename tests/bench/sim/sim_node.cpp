@@ -86,7 +86,8 @@ void SimNode::Record(const SimEvent& e, const SimCase& c) {
 
 Result<OutgoingEnvelope> SimNode::Seal(federation::MessageType type, std::string body,
                                        const std::string& to, std::int64_t dir_version,
-                                       std::chrono::system_clock::time_point now) {
+                                       std::chrono::system_clock::time_point now,
+                                       std::string case_id) {
   const auto created = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
   federation::EnvelopeDraft draft;
   draft.type = type;
@@ -99,6 +100,7 @@ Result<OutgoingEnvelope> SimNode::Seal(federation::MessageType type, std::string
   draft.created_at = created;
   draft.dir_version = dir_version;
   draft.body = std::move(body);
+  draft.case_id = std::move(case_id);
   auto sealed = federation::SealEnvelope(draft, message_key_);
   if (!sealed) return tl::unexpected(sealed.error());
   auto hash = federation::EnvelopeHash(*sealed);

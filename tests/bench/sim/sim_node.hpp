@@ -76,10 +76,12 @@ class SimNode {
   void Record(const SimEvent& e, const SimCase& c);
 
   // Seals the next envelope of this node's stream to `to` (always the coordinator) and appends
-  // its "sent" leaf. Fails as federation::SealEnvelope does.
+  // its "sent" leaf; `case_id` is the envelope's refs.case_id ("" for none). Fails as
+  // federation::SealEnvelope does.
   Result<OutgoingEnvelope> Seal(federation::MessageType type, std::string body,
                                 const std::string& to, std::int64_t dir_version,
-                                std::chrono::system_clock::time_point now);
+                                std::chrono::system_clock::time_point now,
+                                std::string case_id = "");
 
   // Appends the "delivered" leaf of an acknowledged envelope.
   void Delivered(const OutgoingEnvelope& envelope, std::string_view receipt);

@@ -78,7 +78,11 @@ Result<std::vector<CheckLine>> WitnessLines(testing::HttpClient& client, const s
 // The national monitoring API's federation table, node by node: what each node sent (case.meta
 // records), reported (cases it holds) and had cosigned, against its row.
 Result<std::vector<CheckLine>> MonitorLines(testing::HttpClient& client, const std::string& token,
-                                            const std::vector<std::unique_ptr<SimNode>>& nodes) {
+                                            const std::vector<std::unique_ptr<SimNode>>& nodes,
+                                            const Tally& tally) {
+  auto escalations =
+      Call(client, "GET", "/api/v1/monitor/escalations?limit=1", "", token, 200);
+  if (!escalations) return tl::unexpected(escalations.error());
   auto table = Call(client, "GET", "/api/v1/monitor/nodes", "", token, 200);
   if (!table) return tl::unexpected(table.error());
   const json parsed = json::parse(*table);
@@ -105,7 +109,9 @@ Result<std::vector<CheckLine>> MonitorLines(testing::HttpClient& client, const s
   return std::vector<CheckLine>{
       {"monitor API: member nodes listed", static_cast<std::int64_t>(nodes.size()), listed},
       {"monitor API: case.meta records, summed", sent_meta, meta_records},
-      {"monitor API: nodes differing (records, cases, witness)", 0, differing}};
+      {"monitor API: nodes differing (records, cases, witness)", 0, differing},
+      {"monitor API: escalations listed", tally.escalations.load(),
+       json::parse(*escalations).value("total", std::int64_t{-1})}};
 }
 
 }  // namespace
@@ -136,13 +142,15 @@ Result<std::vector<CheckLine>> CheckTotals(testing::NodeProcess& coordinator,
       {"case.meta records ingested", tally.meta_records.load(),
        Sample(samples, "simpul_mon_meta_records_total")},
       {"cases known to the coordinator", cases, Sample(samples, "simpul_mon_cases")},
-      {"nodes reporting", reporting, Sample(samples, "simpul_mon_nodes_reporting")}};
+      {"nodes reporting", reporting, Sample(samples, "simpul_mon_nodes_reporting")},
+      {"case.escalate received by the coordinator", tally.escalations.load(),
+       Sample(samples, "simpul_escalations_received_total{level=\"coordinator\"}")}};
   auto token = AdminToken(coordinator);
   if (!token) return tl::unexpected(token.error());
   auto witness = WitnessLines(client, *token, nodes);
   if (!witness) return tl::unexpected(witness.error());
   lines.insert(lines.end(), witness->begin(), witness->end());
-  auto monitor = MonitorLines(client, *token, nodes);
+  auto monitor = MonitorLines(client, *token, nodes, tally);
   if (!monitor) return tl::unexpected(monitor.error());
   lines.insert(lines.end(), monitor->begin(), monitor->end());
   return lines;
