@@ -36,12 +36,12 @@ int RunVerifyReceipt(const CommonOptions& common, const VerifyReceiptOptions& o)
   if (!proof_text) return Report(common, proof_text.error(), 2);
   auto anchor = federation::ReadTrustAnchor(o.anchor_path);
   if (!anchor) {
-    return Report(common,
-                  Error{anchor.error().code, "trust anchor " + o.anchor_path + ": " +
-                                                 anchor.error().message +
-                                                 " (get it from the coordinator and check its "
-                                                 "SHA-256 out of band)"},
-                  2);
+    return Report(
+        common,
+        Error{anchor.error().code, "trust anchor " + o.anchor_path + ": " + anchor.error().message +
+                                       " (get it from the coordinator and check its "
+                                       "SHA-256 out of band)"},
+        2);
   }
   auto receipt = tlog::ParseReceiptJson(*receipt_text);
   if (!receipt) return Report(common, receipt.error(), 2);
@@ -49,8 +49,8 @@ int RunVerifyReceipt(const CommonOptions& common, const VerifyReceiptOptions& o)
   if (!bundle) return Report(common, bundle.error(), 2);
   auto checked = tlog::CheckReceipt(*receipt, *bundle, *anchor);
   if (!checked) {
-    return Report(common, Error{checked.error().code, "receipt does NOT verify: " +
-                                                          checked.error().message});
+    return Report(
+        common, Error{checked.error().code, "receipt does NOT verify: " + checked.error().message});
   }
   if (common.json) {
     std::cout << nlohmann::json{{"valid", true},
@@ -77,16 +77,18 @@ int RunVerifyReceipt(const CommonOptions& common, const VerifyReceiptOptions& o)
 void AddReceiptCommand(CLI::App& app, CommonOptions& common, Command& command) {
   auto options = std::make_shared<VerifyReceiptOptions>();
   CLI::App* verify = app.add_subcommand(
-      "verify-receipt",
-      "Check a complaint receipt offline against the coordinator's trust anchor");
-  verify->add_option("--receipt", options->receipt_path,
-                     "The receipt JSON the node returned when the complaint was filed")
+      "verify-receipt", "Check a complaint receipt offline against the coordinator's trust anchor");
+  verify
+      ->add_option("--receipt", options->receipt_path,
+                   "The receipt JSON the node returned when the complaint was filed")
       ->required();
-  verify->add_option("--proof", options->proof_path,
-                     "The proof bundle from GET /api/v1/receipts/<tracking id>/proof")
+  verify
+      ->add_option("--proof", options->proof_path,
+                   "The proof bundle from GET /api/v1/receipts/<tracking id>/proof")
       ->required();
-  verify->add_option("--anchor", options->anchor_path,
-                     "The coordinator's trust anchor JSON (as `simpulctl directory anchor` wrote)")
+  verify
+      ->add_option("--anchor", options->anchor_path,
+                   "The coordinator's trust anchor JSON (as `simpulctl directory anchor` wrote)")
       ->required();
   verify->callback([options, &common, &command] {
     command = [options, &common] { return RunVerifyReceipt(common, *options); };

@@ -28,8 +28,8 @@ Result<void> AppendPath(const SubtreeReader& read, std::uint64_t m, std::uint64_
   if (n <= 1) return {};
   const std::uint64_t k = std::bit_floor(n - 1);
   const bool left = m < begin + k;
-  auto inner = left ? AppendPath(read, m, begin, begin + k, out)
-                    : AppendPath(read, m, begin + k, end, out);
+  auto inner =
+      left ? AppendPath(read, m, begin, begin + k, out) : AppendPath(read, m, begin + k, end, out);
   if (!inner) return inner;
   auto sibling = left ? RangeHash(read, begin + k, end) : RangeHash(read, begin, begin + k);
   if (!sibling) return tl::unexpected(sibling.error());

@@ -2,8 +2,8 @@
 // RFC 6962 roots and proofs computed from stored complete-subtree hashes instead of all leaves, so
 // a log of any size answers with O(log n) reads (at most about 2 log2 n for a proof).
 //
-//   SubtreeReader read = [&](unsigned level, std::uint64_t index) { return store.Node(level, index); };
-//   Result<MerkleProof> proof = InclusionProofFrom(read, leaf_index, tree_size);
+//   SubtreeReader read = [&](unsigned level, std::uint64_t index) { return store.Node(level,
+//   index); }; Result<MerkleProof> proof = InclusionProofFrom(read, leaf_index, tree_size);
 //
 // The subtree (level, index) covers leaves [index * 2^level, (index + 1) * 2^level); level 0 is a
 // leaf hash. The results equal RootOf, InclusionProof and ConsistencyProof over the same leaves.

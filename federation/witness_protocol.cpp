@@ -45,8 +45,8 @@ std::optional<std::string_view> TakeLine(std::string_view& rest) {
 Result<crypto::MerkleHash> ParseProofLine(std::string_view line, std::size_t number) {
   Result<crypto::Bytes> bytes = crypto::Base64Decode(line);
   if (!bytes || bytes->size() != crypto::MerkleHash{}.size()) {
-    return tl::unexpected(Malformed("proof line " + std::to_string(number) +
-                                    " is not the base64 of a 32-byte hash"));
+    return tl::unexpected(
+        Malformed("proof line " + std::to_string(number) + " is not the base64 of a 32-byte hash"));
   }
   crypto::MerkleHash hash{};
   std::copy(bytes->begin(), bytes->end(), hash.begin());
@@ -87,9 +87,9 @@ Result<std::vector<crypto::NoteVerifierKey>> LogKeysFromDirectory(const Director
                                                                   std::string_view node_id) {
   const NodeEntry* node = directory.Find(node_id);
   if (node == nullptr) {
-    return Fail(ErrorCode::kNotFound,
-                "node " + std::string(node_id) + " is not in directory version " +
-                    std::to_string(directory.version()));
+    return Fail(ErrorCode::kNotFound, "node " + std::string(node_id) +
+                                          " is not in directory version " +
+                                          std::to_string(directory.version()));
   }
   return NoteKeysOf(*node, LogOrigin(node_id), crypto::NoteKeyType::kEd25519);
 }
@@ -137,8 +137,8 @@ Result<AddCheckpointRequest> ParseAddCheckpointRequest(std::string_view body) {
     request.proof.push_back(*hash);
   }
   Result<crypto::Note> note = crypto::ParseNote(rest);
-  if (!note) return Fail(note.error().code, "add-checkpoint request: checkpoint: " +
-                                                note.error().message);
+  if (!note)
+    return Fail(note.error().code, "add-checkpoint request: checkpoint: " + note.error().message);
   request.checkpoint_note = std::string(rest);
   return request;
 }

@@ -21,6 +21,7 @@
 #include "federation/witness_protocol.hpp"
 #include "node/api/escalation_routes.hpp"
 #include "node/api/federation_routes.hpp"
+#include "node/api/log_routes.hpp"
 #include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/api/witness_routes.hpp"
@@ -37,6 +38,7 @@
 #include "node/fed/monitor_ingest.hpp"
 #include "node/fed/outbox.hpp"
 #include "node/fed/reporter.hpp"
+#include "node/fed/witness_link.hpp"
 #include "node/http/server.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
@@ -45,10 +47,8 @@
 #include "node/service/catalog.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
-#include "node/fed/witness_link.hpp"
 #include "node/tlog/checkpointer.hpp"
 #include "node/tlog/log_service.hpp"
-#include "node/api/log_routes.hpp"
 
 namespace simpul {
 
@@ -95,9 +95,9 @@ struct NodeApp::Parts {
   std::unique_ptr<net::ssl::context> fed_tls;
   std::unique_ptr<http::HttpServer> fed_server;
   std::unique_ptr<net::steady_timer> peer_status_timer;
-  std::unique_ptr<fed::Reporter> reporter;              // member nodes: reports to the coordinator
-  std::unique_ptr<fed::MonitorIngest> monitor_ingest;   // coordinator: applies those reports
-  std::unique_ptr<api::MonitorApi> monitor_api;         // coordinator: the national dashboard
+  std::unique_ptr<fed::Reporter> reporter;             // member nodes: reports to the coordinator
+  std::unique_ptr<fed::MonitorIngest> monitor_ingest;  // coordinator: applies those reports
+  std::unique_ptr<api::MonitorApi> monitor_api;        // coordinator: the national dashboard
   std::vector<std::thread> threads;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -239,24 +239,22 @@ void WireFederation(NodeApp::Parts& p) {
   p.cases->SetEscalationHooks(p.escalations.get());
 }
 
-
 // The coordinator's witness: it cosigns with the coordinator's log key (the key its directory
 // entry lists with use "log"), so anyone holding the directory can check its cosignatures.
 Result<void> BuildWitness(NodeApp::Parts& p) {
   auto log_key = crypto::ReadKeyFile(p.config.LogKeyPath());
   if (!log_key) {
-    return Fail(log_key.error().code, "coordinator log key (the witness key): " +
-                                          log_key.error().message);
+    return Fail(log_key.error().code,
+                "coordinator log key (the witness key): " + log_key.error().message);
   }
   auto cosigner =
       crypto::Cosigner::Create(federation::WitnessName(p.config.node_id), std::move(*log_key));
   if (!cosigner) return tl::unexpected(cosigner.error());
   LogEvent(spdlog::level::info, "witness_key",
            {{"verifier_key", crypto::FormatNoteVerifierKey(cosigner->verifier_key())}});
-  p.witness =
-      std::make_unique<coord::Witness>(*p.fed_state, *p.db, std::move(*cosigner), p.clock);
-  p.witness_api = std::make_unique<api::WitnessApi>(
-      api::WitnessApi{*p.witness, *p.fed_state, *p.db});
+  p.witness = std::make_unique<coord::Witness>(*p.fed_state, *p.db, std::move(*cosigner), p.clock);
+  p.witness_api =
+      std::make_unique<api::WitnessApi>(api::WitnessApi{*p.witness, *p.fed_state, *p.db});
   api::AddWitnessPeerRoutes(*p.fed_router, *p.witness_api);
   api::AddWitnessStaffRoutes(*p.router, *p.witness_api);
   return {};
@@ -321,23 +319,24 @@ Result<void> BuildFederationListener(NodeApp::Parts& p) {
 // The transparency log's /metrics families.
 net::awaitable<void> AppendLogMetrics(const tlog::Checkpointer& checkpointer, std::string& out) {
   const tlog::CheckpointerStatus s = checkpointer.status();
-  out += "# HELP simpul_tlog_checkpoint_size Leaves in the newest signed checkpoint.\n"
-         "# TYPE simpul_tlog_checkpoint_size gauge\nsimpul_tlog_checkpoint_size " +
-         std::to_string(s.latest_size) +
-         "\n# HELP simpul_tlog_witnessed_size Leaves in the newest witness-cosigned checkpoint.\n"
-         "# TYPE simpul_tlog_witnessed_size gauge\nsimpul_tlog_witnessed_size " +
-         std::to_string(s.witnessed_size) +
-         "\n# HELP simpul_tlog_checkpoints_signed_total Checkpoints signed since start.\n"
-         "# TYPE simpul_tlog_checkpoints_signed_total counter\n"
-         "simpul_tlog_checkpoints_signed_total " +
-         std::to_string(s.checkpoints_signed) +
-         "\n# HELP simpul_tlog_witness_refusals_total Checkpoints the witness refused.\n"
-         "# TYPE simpul_tlog_witness_refusals_total counter\n"
-         "simpul_tlog_witness_refusals_total " +
-         std::to_string(s.witness_refusals) +
-         "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
-         "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
-         (s.broken.empty() ? "0" : "1") + "\n";
+  out +=
+      "# HELP simpul_tlog_checkpoint_size Leaves in the newest signed checkpoint.\n"
+      "# TYPE simpul_tlog_checkpoint_size gauge\nsimpul_tlog_checkpoint_size " +
+      std::to_string(s.latest_size) +
+      "\n# HELP simpul_tlog_witnessed_size Leaves in the newest witness-cosigned checkpoint.\n"
+      "# TYPE simpul_tlog_witnessed_size gauge\nsimpul_tlog_witnessed_size " +
+      std::to_string(s.witnessed_size) +
+      "\n# HELP simpul_tlog_checkpoints_signed_total Checkpoints signed since start.\n"
+      "# TYPE simpul_tlog_checkpoints_signed_total counter\n"
+      "simpul_tlog_checkpoints_signed_total " +
+      std::to_string(s.checkpoints_signed) +
+      "\n# HELP simpul_tlog_witness_refusals_total Checkpoints the witness refused.\n"
+      "# TYPE simpul_tlog_witness_refusals_total counter\n"
+      "simpul_tlog_witness_refusals_total " +
+      std::to_string(s.witness_refusals) +
+      "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
+      "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
+      (s.broken.empty() ? "0" : "1") + "\n";
   co_return;
 }
 
@@ -349,7 +348,8 @@ Result<void> BuildTransparencyLog(NodeApp::Parts& p) {
     return Fail(key.error().code, "node log key: " + key.error().message +
                                       " (create the node with `simpulctl init`)");
   }
-  auto signer = crypto::NoteSigner::Create(federation::LogOrigin(p.config.node_id), std::move(*key));
+  auto signer =
+      crypto::NoteSigner::Create(federation::LogOrigin(p.config.node_id), std::move(*key));
   if (!signer) return tl::unexpected(signer.error());
   p.checkpointer = std::make_unique<tlog::Checkpointer>(
       p.io, *p.db, std::move(*signer),

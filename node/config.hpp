@@ -53,7 +53,7 @@ struct FederationConfig {
   std::chrono::milliseconds retry_cap{15 * 60 * 1000};
   int breaker_failures = 5;                   // consecutive failures that open the breaker
   std::chrono::hours directory_lifetime{24};  // coordinator: validity of a published directory
-  std::chrono::seconds report_interval{300};   // node.report and case.meta to the coordinator
+  std::chrono::seconds report_interval{300};  // node.report and case.meta to the coordinator
 
   bool enabled() const { return listen_port.has_value(); }
 };

@@ -51,7 +51,8 @@ Reply Inclusion(tlog::LogService& log, ApiRequest& req) {
   if (!size) co_return ApiResponse::FromError(size.error());
   auto proof = co_await log.Inclusion(*index, *size);
   if (!proof) co_return ApiResponse::FromError(proof.error());
-  co_return ApiResponse::Json(200, {{"index", *index}, {"size", *size}, {"hashes", Hashes(*proof)}});
+  co_return ApiResponse::Json(200,
+                              {{"index", *index}, {"size", *size}, {"hashes", Hashes(*proof)}});
 }
 
 Reply Consistency(tlog::LogService& log, ApiRequest& req) {
@@ -84,7 +85,8 @@ Reply ReceiptProof(tlog::LogService& log, ApiRequest& req) {
   auto proof = co_await log.ProveIntake(std::move(tracking_id));
   if (!proof) {
     ApiResponse err = ApiResponse::FromError(proof.error());
-    if (proof.error().code == ErrorCode::kUnavailable) err.headers.emplace_back("Retry-After", "30");
+    if (proof.error().code == ErrorCode::kUnavailable)
+      err.headers.emplace_back("Retry-After", "30");
     co_return err;
   }
   co_return ApiResponse::Json(

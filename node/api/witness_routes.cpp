@@ -138,10 +138,9 @@ boost::asio::awaitable<void> AppendWitnessMetrics(WitnessApi& api, std::string& 
   AppendSample(out, "simpul_witness_cosigned_total", "", static_cast<double>(counters.cosigned));
   AppendFamily(out, "simpul_witness_refused_total", "counter",
                "Checkpoints the witness refused, by reason.");
-  for (WitnessRefusal r :
-       {WitnessRefusal::kMalformed, WitnessRefusal::kUnverified, WitnessRefusal::kUnknownOrigin,
-        WitnessRefusal::kOldSizeMismatch, WitnessRefusal::kRootMismatch,
-        WitnessRefusal::kInconsistent}) {
+  for (WitnessRefusal r : {WitnessRefusal::kMalformed, WitnessRefusal::kUnverified,
+                           WitnessRefusal::kUnknownOrigin, WitnessRefusal::kOldSizeMismatch,
+                           WitnessRefusal::kRootMismatch, WitnessRefusal::kInconsistent}) {
     AppendSample(out, "simpul_witness_refused_total",
                  "reason=\"" + std::string(federation::Name(r)) + "\"",
                  static_cast<double>(counters.refused[static_cast<std::size_t>(r)]));

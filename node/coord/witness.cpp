@@ -67,7 +67,8 @@ Examined Examine(std::string_view body, const federation::Directory& directory) 
     return tl::unexpected(Refuse(WitnessRefusal::kUnknownOrigin,
                                  "origin \"" + Bounded(origin) +
                                      "\" is not witnessed here: logs are named simpul/<node id> "
-                                     "of a node in directory version " + version,
+                                     "of a node in directory version " +
+                                     version,
                                  origin));
   }
   Result<crypto::VerifiedNote> opened = crypto::OpenNote(request->checkpoint_note, *keys);
@@ -158,14 +159,14 @@ Result<std::optional<WitnessRefusal>> CheckAgainst(store::Connection& c,
     answer.message = "the witness cosigned another root at size " + std::to_string(size);
     return WitnessRefusal::kRootMismatch;
   }
-  Result<void> consistent =
-      crypto::VerifyConsistency(old_size, size, s.request.proof, known_root, s.checkpoint.root_hash);
+  Result<void> consistent = crypto::VerifyConsistency(old_size, size, s.request.proof, known_root,
+                                                      s.checkpoint.root_hash);
   if (consistent) return std::optional<WitnessRefusal>();
   answer.message = "consistency proof from size " + std::to_string(old_size) + " to " +
                    std::to_string(size) + " does not verify: " + consistent.error().message;
   if (stored && old_size < size) {
-    auto raised = Raise(c, AlarmRow(WitnessAlarmKind::kFork, answer.message, *stored, s, now_ms),
-                        answer);
+    auto raised =
+        Raise(c, AlarmRow(WitnessAlarmKind::kFork, answer.message, *stored, s, now_ms), answer);
     if (!raised) return tl::unexpected(raised.error());
   }
   return WitnessRefusal::kInconsistent;
@@ -189,11 +190,12 @@ Result<WitnessAnswer> Decide(store::Connection& c, const Submission& s,
     answer.refusal = **refusal;
     return answer;
   }
-  const std::chrono::sys_seconds now_s =
-      std::chrono::floor<std::chrono::seconds>(domain::TimePoint(std::chrono::milliseconds(now_ms)));
+  const std::chrono::sys_seconds now_s = std::chrono::floor<std::chrono::seconds>(
+      domain::TimePoint(std::chrono::milliseconds(now_ms)));
   Result<crypto::NoteSignature> line = cosigner.Cosign(s.text, now_s);
   if (!line) return tl::unexpected(line.error());
-  const bool resubmitted = *stored && (*stored)->size == static_cast<std::int64_t>(s.checkpoint.size);
+  const bool resubmitted =
+      *stored && (*stored)->size == static_cast<std::int64_t>(s.checkpoint.size);
   WitnessLogRow row{answer.origin,
                     static_cast<std::int64_t>(s.checkpoint.size),
                     s.checkpoint.root_hash,

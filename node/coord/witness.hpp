@@ -15,7 +15,8 @@
 //   4. old size <= checkpoint size                                             400 kMalformed
 //   5. old size == the size last cosigned for the origin (0 if none)           409 kOldSizeMismatch
 //   6. old size == checkpoint size: same root as the cosigned one, empty proof 409 kRootMismatch
-//                                                                                / 422 kInconsistent
+//                                                                                / 422
+//                                                                                kInconsistent
 //      old size <  checkpoint size: the consistency proof verifies from the
 //      cosigned checkpoint (or from the empty tree)                            422 kInconsistent
 // then it cosigns and stores the new state. Steps 5 and 6 and the update run in one database

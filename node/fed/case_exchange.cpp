@@ -173,9 +173,9 @@ Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelo
     case MessageType::kNodeReport:
     case MessageType::kCaseMeta:
       if (monitor_ == nullptr) {
-        return Fail(ErrorCode::kPermissionDenied,
-                    "this node is not the coordinator; send " +
-                        std::string(federation::Name(env.type)) + " to the coordinator");
+        return Fail(ErrorCode::kPermissionDenied, "this node is not the coordinator; send " +
+                                                      std::string(federation::Name(env.type)) +
+                                                      " to the coordinator");
       }
       return monitor_->Apply(c, env);
     case MessageType::kReceipt:

@@ -67,8 +67,8 @@ net::awaitable<Result<WitnessAnswer>> WitnessLink::Offer(std::int64_t old_size,
     client_pin_ = coordinator->tls_spki_sha256;
   }
   const std::size_t note_size = note.size();
-  federation::AddCheckpointRequest request{static_cast<std::uint64_t>(old_size),
-                                           std::move(proof), std::move(note)};
+  federation::AddCheckpointRequest request{static_cast<std::uint64_t>(old_size), std::move(proof),
+                                           std::move(note)};
   crypto::NoteVerifierKey witness_key = keys.front();
   const std::chrono::milliseconds timeout = kWitnessTimeout;
   auto reply = co_await federation::AddCheckpoint(*client_, std::move(request),

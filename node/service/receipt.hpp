@@ -13,8 +13,8 @@
 // tracking_id, commitment and submitted_at), so the receipt plus an inclusion proof under a
 // witnessed checkpoint shows the complaint is still in the log.
 
-#include <nlohmann/json_fwd.hpp>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "crypto/ed25519.hpp"

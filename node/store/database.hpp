@@ -53,7 +53,7 @@ using Migration = std::string_view;
 struct DatabaseOptions {
   std::filesystem::path path;
   int readers = 2;
-  size_t max_group = 1024;  // most jobs in one commit
+  size_t max_group = 1024;                        // most jobs in one commit
   std::uintmax_t wal_truncate_bytes = 64u << 20;  // WAL size that asks for a TRUNCATE checkpoint
 };
 

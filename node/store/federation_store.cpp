@@ -205,8 +205,8 @@ Result<void> FederationStore::InsertInbox(Connection& c, const InboxRow& r) {
   s->BindAll(r.id, r.sender, r.msg_id, r.hash, r.stream, r.seq, r.type, r.case_ref, r.envelope,
              Name(r.state), r.error, r.receipt, r.received_at);
   if (auto run = s->Run(); !run) return run;
-  auto received =
-      AppendLeaf(c, leaves::kReceived, r.msg_id, leaves::Received(r.msg_id, r.sender, r.seq, r.hash));
+  auto received = AppendLeaf(c, leaves::kReceived, r.msg_id,
+                             leaves::Received(r.msg_id, r.sender, r.seq, r.hash));
   if (!received) return received;
   return AppendLeaf(c, leaves::kReceipt, r.msg_id, leaves::Receipt(r.msg_id, r.receipt));
 }

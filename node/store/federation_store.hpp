@@ -2,8 +2,9 @@
 // SQL for federation state (schema 2): the outbox and its per-destination streams, the inbox and
 // its per-sender stream cursors, equivocation evidence, case links and accepted directory
 // versions. Each envelope sent or received, receipt issued or received and directory version
-// stored is also a transparency-log leaf (store/log_leaves.hpp), appended here. Stateless: every function works on the Connection it is given — writes on the writer
-// thread, inside the same transaction as the business change they belong to.
+// stored is also a transparency-log leaf (store/log_leaves.hpp), appended here. Stateless: every
+// function works on the Connection it is given — writes on the writer thread, inside the same
+// transaction as the business change they belong to.
 
 #include <cstdint>
 #include <optional>

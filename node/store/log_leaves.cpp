@@ -64,8 +64,7 @@ std::string Delivered(std::string_view to, std::int64_t seq, std::string_view re
 }
 
 std::string Directory(std::int64_t version, std::string_view signed_bytes) {
-  return Canonical(
-      {{"kind", kDirectory}, {"version", version}, {"hash", Sha256Hex(signed_bytes)}});
+  return Canonical({{"kind", kDirectory}, {"version", version}, {"hash", Sha256Hex(signed_bytes)}});
 }
 
 }  // namespace simpul::store::leaves

@@ -14,7 +14,6 @@ crypto::MerkleHash HashOf(const std::vector<std::uint8_t>& blob) {
   return h;
 }
 
-
 // The cached hash of complete subtree (level, index); a leaf hash at level 0.
 Result<crypto::MerkleHash> ReadNode(Connection& c, unsigned level, std::uint64_t index) {
   auto s = level == 0 ? c.Prepare("SELECT data FROM tlog_leaves WHERE idx = ?")
@@ -162,8 +161,8 @@ Result<std::optional<LeafRow>> TlogStore::Leaf(Connection& c, std::int64_t index
 }
 
 Result<std::vector<LeafRow>> TlogStore::Leaves(Connection& c, std::int64_t from, int limit) {
-  auto s = c.Prepare(
-      "SELECT idx, kind, ref, data FROM tlog_leaves WHERE idx >= ? ORDER BY idx LIMIT ?");
+  auto s =
+      c.Prepare("SELECT idx, kind, ref, data FROM tlog_leaves WHERE idx >= ? ORDER BY idx LIMIT ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(from, limit);
   std::vector<LeafRow> out;
@@ -219,8 +218,8 @@ Result<std::int64_t> TlogStore::VerifySubtreeCache(Connection& c, bool repair) {
 }
 
 Result<void> TlogStore::InsertCheckpoint(Connection& c, const CheckpointRow& row) {
-  auto s = c.Prepare(
-      "INSERT INTO tlog_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)");
+  auto s =
+      c.Prepare("INSERT INTO tlog_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(row.size, std::span<const std::uint8_t>(row.root), row.note, row.created_at);
   return s->Run();
@@ -243,8 +242,8 @@ Result<std::optional<CheckpointRow>> TlogStore::WitnessedCovering(Connection& c,
 
 Result<void> TlogStore::SetCosigned(Connection& c, std::int64_t size,
                                     std::string_view cosigned_note, std::int64_t at) {
-  auto s = c.Prepare(
-      "UPDATE tlog_checkpoints SET cosigned_note = ?, witnessed_at = ? WHERE size = ?");
+  auto s =
+      c.Prepare("UPDATE tlog_checkpoints SET cosigned_note = ?, witnessed_at = ? WHERE size = ?");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(cosigned_note, at, size);
   if (auto r = s->Run(); !r) return r;

@@ -22,9 +22,9 @@ namespace simpul::store {
 
 struct LeafRow {
   std::int64_t index = 0;
-  std::string kind;  // intake, event, sent, received, receipt, delivered, directory
-  std::string ref;   // tracking id, msg id or directory version the leaf is about
-  std::string data;  // the leaf bytes: canonical JSON
+  std::string kind;           // intake, event, sent, received, receipt, delivered, directory
+  std::string ref;            // tracking id, msg id or directory version the leaf is about
+  std::string data;           // the leaf bytes: canonical JSON
   crypto::MerkleHash hash{};  // LeafHash(data)
 };
 

@@ -5,8 +5,7 @@
 namespace simpul::store {
 namespace {
 
-constexpr std::string_view kLogColumns =
-    "origin, size, root, note, first_cosigned_at, cosigned_at";
+constexpr std::string_view kLogColumns = "origin, size, root, note, first_cosigned_at, cosigned_at";
 constexpr std::string_view kAlarmColumns =
     "id, kind, origin, detail, cosigned_size, cosigned_root, cosigned_note, submitted_size, "
     "submitted_root, submitted_note, raised_at";
@@ -54,8 +53,7 @@ std::string_view Name(WitnessAlarmKind kind) {
   return kind == WitnessAlarmKind::kRollback ? "rollback" : "fork";
 }
 
-Result<std::optional<WitnessLogRow>> WitnessStore::FindLog(Connection& c,
-                                                           std::string_view origin) {
+Result<std::optional<WitnessLogRow>> WitnessStore::FindLog(Connection& c, std::string_view origin) {
   auto s = c.Prepare("SELECT " + std::string(kLogColumns) + " FROM witness_logs WHERE origin = ?");
   if (!s) return tl::unexpected(s.error());
   s->Bind(1, origin);

@@ -1,8 +1,8 @@
 #include "node/tlog/checkpointer.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -157,8 +157,8 @@ net::awaitable<Result<void>> Checkpointer::SignIfDue() {
         auto root = TlogStore::Root(c, row.size);
         if (!root) return tl::unexpected(root.error());
         row.root = *root;
-        auto body = crypto::FormatCheckpoint(
-            {origin_, static_cast<std::uint64_t>(row.size), row.root, {}});
+        auto body =
+            crypto::FormatCheckpoint({origin_, static_cast<std::uint64_t>(row.size), row.root, {}});
         if (!body) return tl::unexpected(body.error());
         auto note = crypto::SignNote(*body, signer_);
         if (!note) return tl::unexpected(note.error());

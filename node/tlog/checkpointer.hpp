@@ -41,9 +41,9 @@ struct CheckpointPolicy {
 struct WitnessAnswer {
   enum class Kind { kCosigned, kConflict, kRefused };
   Kind kind = Kind::kRefused;
-  std::string cosignatures;     // kCosigned: the cosignature lines, each ending in '\n'
+  std::string cosignatures;       // kCosigned: the cosignature lines, each ending in '\n'
   std::int64_t witness_size = 0;  // kConflict: the size the witness last cosigned
-  std::string error;            // kRefused: status and message
+  std::string error;              // kRefused: status and message
 };
 
 // Offers `note` (the signed checkpoint) with a consistency proof from `old_size`. Fails only when

@@ -31,10 +31,9 @@ Result<ReceiptProof> Prove(Connection& c, const std::string& tracking_id, bool w
   auto checkpoint = CoveringCheckpoint(c, (*leaf)->index, witnessed_only);
   if (!checkpoint) return tl::unexpected(checkpoint.error());
   if (!*checkpoint) {
-    return Fail(ErrorCode::kUnavailable,
-                std::string("the complaint is logged but no ") +
-                    (witnessed_only ? "witnessed " : "") +
-                    "checkpoint covers it yet; try again in a minute");
+    return Fail(ErrorCode::kUnavailable, std::string("the complaint is logged but no ") +
+                                             (witnessed_only ? "witnessed " : "") +
+                                             "checkpoint covers it yet; try again in a minute");
   }
   auto inclusion = TlogStore::InclusionProof(c, (*leaf)->index, (*checkpoint)->size);
   if (!inclusion) return tl::unexpected(inclusion.error());
@@ -47,8 +46,9 @@ Result<ReceiptProof> Prove(Connection& c, const std::string& tracking_id, bool w
   if (!text) return tl::unexpected(text.error());
   auto directory = store::FederationStore::LatestDirectory(c);
   if (!directory) return tl::unexpected(directory.error());
-  return ReceiptProof{tracking_id, (*leaf)->index, (*leaf)->data, std::move(*text), witnessed,
-                      *directory ? (*directory)->bytes : std::string()};
+  return ReceiptProof{tracking_id,   (*leaf)->index,
+                      (*leaf)->data, std::move(*text),
+                      witnessed,     *directory ? (*directory)->bytes : std::string()};
 }
 
 }  // namespace
@@ -85,10 +85,9 @@ net::awaitable<Result<std::vector<store::LeafRow>>> LogService::Leaves(std::int6
 
 net::awaitable<Result<ReceiptProof>> LogService::ProveIntake(std::string tracking_id) {
   const bool witnessed_only = witnessed_only_;
-  co_return co_await db_.Read<ReceiptProof>(
-      [&tracking_id, witnessed_only](Connection& c) {
-        return Prove(c, tracking_id, witnessed_only);
-      });
+  co_return co_await db_.Read<ReceiptProof>([&tracking_id, witnessed_only](Connection& c) {
+    return Prove(c, tracking_id, witnessed_only);
+  });
 }
 
 }  // namespace simpul::tlog

@@ -95,8 +95,9 @@ Result<ReceiptCheck> CheckReceipt(const service::SignedReceipt& receipt,
     out.tracking_id = payload->at("tracking_id").get<std::string>();
     out.leaf_index = payload->at("log_index").get<std::int64_t>();
   } catch (const json::exception&) {
-    return Fail(ErrorCode::kInvalidArgument, "the receipt payload lacks node, tracking_id or "
-                                             "log_index (receipts before schema 3 have no index)");
+    return Fail(ErrorCode::kInvalidArgument,
+                "the receipt payload lacks node, tracking_id or "
+                "log_index (receipts before schema 3 have no index)");
   }
   const std::string kid = payload->value("kid", "");
   const std::int64_t submitted_at = payload->value("submitted_at", std::int64_t{-1});
@@ -114,10 +115,11 @@ Result<ReceiptCheck> CheckReceipt(const service::SignedReceipt& receipt,
                 "leaf index: the receipt names leaf " + std::to_string(out.leaf_index) +
                     " but the proof is for leaf " + std::to_string(proof->index));
   }
-  const std::string leaf = store::leaves::Intake(
-      out.tracking_id, payload->value("commitment", ""), submitted_at);
+  const std::string leaf =
+      store::leaves::Intake(out.tracking_id, payload->value("commitment", ""), submitted_at);
   auto log_keys = federation::LogKeysFromDirectory(*directory, out.node_id);
-  if (!log_keys) return tl::unexpected(Step(log_keys.error().code, "log keys", log_keys.error().message));
+  if (!log_keys)
+    return tl::unexpected(Step(log_keys.error().code, "log keys", log_keys.error().message));
   auto verified = crypto::VerifyTlogProof(*proof, federation::LogOrigin(out.node_id),
                                           crypto::LeafHash(crypto::AsBytes(leaf)), *log_keys);
   if (!verified) {

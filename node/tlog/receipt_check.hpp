@@ -38,7 +38,7 @@ struct ReceiptCheck {
   std::int64_t leaf_index = 0;
   std::uint64_t checkpoint_size = 0;
   std::int64_t directory_version = 0;
-  std::string witness;  // the key name of the witness whose cosignature verified
+  std::string witness;            // the key name of the witness whose cosignature verified
   std::int64_t witnessed_at = 0;  // the time that cosignature claims, Unix seconds
 };
 

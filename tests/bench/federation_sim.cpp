@@ -4,9 +4,9 @@
 // one `simpulctl directory add`, then a year of national complaint traffic driven through the
 // coordinator's mutual-TLS federation listener exactly as member nodes send it: signed case.meta,
 // node.report and case.escalate envelopes on each node's stream (batches of at most 100 per inbox
-// POST, every receipt verified), and the nodes' transparency-log checkpoints offered to the coordinator's
-// witness with consistency proofs. A program that prints figures, not a timed test; it exits
-// non-zero only when something failed, not when a rate is low.
+// POST, every receipt verified), and the nodes' transparency-log checkpoints offered to the
+// coordinator's witness with consistency proofs. A program that prints figures, not a timed test;
+// it exits non-zero only when something failed, not when a rate is low.
 //
 //   federation_sim [--complaints 500000] [--nodes-limit 0] [--seconds 1800] [--lanes 24]
 //                  [--days-per-session 7] [--report-every-days 1] [--checkpoint-every-days 1]

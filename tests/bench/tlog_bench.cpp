@@ -144,11 +144,11 @@ int Run(std::int64_t leaves, int batch, std::filesystem::path dir) {
     auto inclusion = ProofLatency(**db, size, false, 2000);
     auto consistency = ProofLatency(**db, size, true, 2000);
     if (!inclusion || !consistency) return 1;
-    std::printf("  proofs at %9lld leaves   inclusion p50 %.0f us p99 %.0f us (%zu hashes); "
-                "consistency p50 %.0f us p99 %.0f us (%zu hashes)\n",
-                static_cast<long long>(size), inclusion->p50_us, inclusion->p99_us,
-                inclusion->proof_hashes, consistency->p50_us, consistency->p99_us,
-                consistency->proof_hashes);
+    std::printf(
+        "  proofs at %9lld leaves   inclusion p50 %.0f us p99 %.0f us (%zu hashes); "
+        "consistency p50 %.0f us p99 %.0f us (%zu hashes)\n",
+        static_cast<long long>(size), inclusion->p50_us, inclusion->p99_us, inclusion->proof_hashes,
+        consistency->p50_us, consistency->p99_us, consistency->proof_hashes);
   }
   const auto audit0 = Clock::now();
   auto audit = (*db)->WriteSync<std::int64_t>(

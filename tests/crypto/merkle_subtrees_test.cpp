@@ -24,7 +24,8 @@ struct Tree {
     }
     for (unsigned level = 1; (std::uint64_t{1} << level) <= n; ++level) {
       for (std::uint64_t i = 0; ((i + 1) << level) <= n; ++i) {
-        nodes[{level, i}] = NodeHash(nodes.at({level - 1, 2 * i}), nodes.at({level - 1, 2 * i + 1}));
+        nodes[{level, i}] =
+            NodeHash(nodes.at({level - 1, 2 * i}), nodes.at({level - 1, 2 * i + 1}));
       }
     }
   }

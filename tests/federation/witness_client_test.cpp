@@ -84,15 +84,15 @@ TEST_F(WitnessClientTest, A200WithoutAValidCosignatureIsAnError) {
   ASSERT_FALSE(elsewhere);
   EXPECT_EQ(elsewhere.error().code, ErrorCode::kUnauthenticated);
 
-  auto junk = InterpretAddCheckpointResponse(PeerResponse{200, "ok\n", "text/plain", {}, ""},
-                                             note_, witness_.verifier_key());
+  auto junk = InterpretAddCheckpointResponse(PeerResponse{200, "ok\n", "text/plain", {}, ""}, note_,
+                                             witness_.verifier_key());
   ASSERT_FALSE(junk);
   EXPECT_EQ(junk.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST_F(WitnessClientTest, ConflictCarriesTheWitnessSize) {
-  auto reply = InterpretAddCheckpointResponse(
-      PeerResponse{409, "42\n", "text/x.tlog.size", {}, ""}, note_, witness_.verifier_key());
+  auto reply = InterpretAddCheckpointResponse(PeerResponse{409, "42\n", "text/x.tlog.size", {}, ""},
+                                              note_, witness_.verifier_key());
   ASSERT_TRUE(reply) << reply.error().message;
   ASSERT_TRUE(std::holds_alternative<WitnessConflict>(*reply));
   EXPECT_EQ(std::get<WitnessConflict>(*reply).known_size, 42u);

@@ -26,7 +26,8 @@ constexpr std::string_view kSpecCheckpoint =
     "\xE2\x80\x94 example.com/behind-the-sofa "
     "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
     "\xE2\x80\x94 example.com/behind-the-sofa "
-    "opLqBQsREYCgu6xQkYQwJr9fo45a62DN9EdmHXnZdXNqlcVGlCum2Wks+49/V6267UEjw6QUXTS5Rovnzv++qbSzm9Q=\n";
+    "opLqBQsREYCgu6xQkYQwJr9fo45a62DN9EdmHXnZdXNqlcVGlCum2Wks+49/"
+    "V6267UEjw6QUXTS5Rovnzv++qbSzm9Q=\n";
 
 std::string SpecRequest() {
   std::string body = "old 20852014\n";
@@ -37,13 +38,16 @@ std::string SpecRequest() {
 // The example response body of the spec: three cosignature lines by two witnesses.
 constexpr std::string_view kSpecResponse =
     "\xE2\x80\x94 witness.example/w1 "
-    "CMp+6LWBU0anHGH5aNDTJkH/gj79sG+T6+iP2ThYN5krrDJbR1HDnucjL39QsZTSvVjyQLrdk3DXDqI5G2HgLatVs0pWh6Up"
+    "CMp+6LWBU0anHGH5aNDTJkH/"
+    "gj79sG+T6+iP2ThYN5krrDJbR1HDnucjL39QsZTSvVjyQLrdk3DXDqI5G2HgLatVs0pWh6Up"
     "69HVOw==\n"
     "\xE2\x80\x94 witness.example/w1 "
-    "I7rEps0pvK2UqkS2gSpVUDhrhVtQV9lgF6pRrWAvjJHjyWpW7VcE3SiOlVlbQNt64vWhO+DlkL0+UfzuOBMh9ChdMkP1vi/l"
+    "I7rEps0pvK2UqkS2gSpVUDhrhVtQV9lgF6pRrWAvjJHjyWpW7VcE3SiOlVlbQNt64vWhO+DlkL0+"
+    "UfzuOBMh9ChdMkP1vi/l"
     "CAsmlw==\n"
     "\xE2\x80\x94 witness.example/w2 "
-    "AWui8Sk55XjYLOijihBjhqEH6nS1ndDymE0a+6idX7pLcnoB+dhnz0854aLZgrrKbYKA7nC3HNJhm/kWl7oJlqU3rXXvpysA"
+    "AWui8Sk55XjYLOijihBjhqEH6nS1ndDymE0a+6idX7pLcnoB+dhnz0854aLZgrrKbYKA7nC3HNJhm/"
+    "kWl7oJlqU3rXXvpysA"
     "dyP3wQ==\n";
 
 TEST(WitnessProtocolTest, ParsesTheSpecExampleRequest) {
@@ -83,19 +87,19 @@ TEST(WitnessProtocolTest, RefusesMalformedRequests) {
   std::string too_many = "old 1\n";
   for (int i = 0; i < 64; ++i) too_many += hash;
   for (const std::string& body : {
-           std::string(),                                    // empty
-           "old 1\n" + hash,                                 // no blank line, no note
-           "1\n\n" + note,                                   // no "old"
-           "Old 1\n\n" + note,                               // wrong case
-           "old  1\n\n" + note,                              // two spaces
-           "old 01\n\n" + note,                              // leading zero
-           "old -1\n\n" + note,                              // sign
-           "old 18446744073709551616\n\n" + note,            // beyond 2^64 - 1
-           "old 1\r\n" + hash + "\n" + note,                 // CRLF
+           std::string(),                          // empty
+           "old 1\n" + hash,                       // no blank line, no note
+           "1\n\n" + note,                         // no "old"
+           "Old 1\n\n" + note,                     // wrong case
+           "old  1\n\n" + note,                    // two spaces
+           "old 01\n\n" + note,                    // leading zero
+           "old -1\n\n" + note,                    // sign
+           "old 18446744073709551616\n\n" + note,  // beyond 2^64 - 1
+           "old 1\r\n" + hash + "\n" + note,       // CRLF
            "old 1\n" + std::string("not base64!") + "\n\n" + note,
-           "old 1\n" + short_hash + "\n" + note,             // 31-byte hash
-           too_many + "\n" + note,                           // 64 proof lines
-           "old 1\n" + hash + "\n" + "origin\n1\nroot\n",    // note without signatures
+           "old 1\n" + short_hash + "\n" + note,                       // 31-byte hash
+           too_many + "\n" + note,                                     // 64 proof lines
+           "old 1\n" + hash + "\n" + "origin\n1\nroot\n",              // note without signatures
            "old 1\n" + hash + "\n" + note.substr(0, note.size() - 1),  // no final newline
        }) {
     auto parsed = ParseAddCheckpointRequest(body);
@@ -144,10 +148,10 @@ TEST(WitnessProtocolTest, RefusesMalformedResponses) {
   const std::string first_line(kSpecResponse.substr(0, kSpecResponse.find('\n') + 1));
   for (const std::string& body : {
            std::string(),
-           first_line + "\n" + first_line,                      // an empty line among them
-           "\n" + first_line,                                   // starts with an empty line
-           first_line.substr(0, first_line.size() - 1),         // no final newline
-           std::string("- witness.example/w1 CMp+\n"),          // a hyphen, not an em dash
+           first_line + "\n" + first_line,               // an empty line among them
+           "\n" + first_line,                            // starts with an empty line
+           first_line.substr(0, first_line.size() - 1),  // no final newline
+           std::string("- witness.example/w1 CMp+\n"),   // a hyphen, not an em dash
            first_line + "plain text\n",
        }) {
     EXPECT_FALSE(ParseCosignatureLines(body)) << "accepted: " << body;
@@ -185,8 +189,7 @@ TEST(WitnessProtocolTest, OriginsAndWitnessNames) {
   ASSERT_TRUE(verifier);
   EXPECT_EQ(verifier->type, crypto::NoteKeyType::kCosignatureV1);
   EXPECT_EQ(verifier->name, "simpul/witness/coord:panrb");
-  EXPECT_EQ(verifier->key_id, crypto::NoteKeyId(verifier->name,
-                                                crypto::NoteKeyType::kCosignatureV1,
+  EXPECT_EQ(verifier->key_id, crypto::NoteKeyId(verifier->name, crypto::NoteKeyType::kCosignatureV1,
                                                 key.public_key()));
   EXPECT_FALSE(WitnessVerifierKey("coord panrb", key.public_key()));
 }

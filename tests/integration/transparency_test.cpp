@@ -125,15 +125,15 @@ TEST_F(TransparencyTest, RewrittenHistoryIsRefusedByTheWitnessWithAnAlarm) {
   // The witness refuses the next checkpoint and keeps both signed checkpoints as evidence.
   json alarms;
   const bool alarmed = Federation::Eventually([&] {
-    ApiReply r = NodeApi(fed_.coordinator().port())
-                     .Get("/api/v1/witness/alarms", fed_.CoordinatorToken());
+    ApiReply r =
+        NodeApi(fed_.coordinator().port()).Get("/api/v1/witness/alarms", fed_.CoordinatorToken());
     alarms = r.json;
     return r.status == 200 && !r.json["alarms"].empty();
   });
   ASSERT_TRUE(alarmed) << alarms.dump() << fed_.node(kRegency).LogTail();
   EXPECT_EQ(alarms["alarms"][0]["node_id"], kRegency);
-  EXPECT_TRUE(Federation::Eventually(
-      [&] { return Metric("simpul_tlog_witness_refusals_total") >= 1; }));
+  EXPECT_TRUE(
+      Federation::Eventually([&] { return Metric("simpul_tlog_witness_refusals_total") >= 1; }));
 
   // The citizen's receipt still verifies with the proof they already hold.
   EXPECT_EQ(VerifyReceipt(first.json, before).first, 0);

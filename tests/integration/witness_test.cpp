@@ -74,8 +74,8 @@ struct MemberLog {
   }
   std::string Text(std::size_t size) const {
     const std::span<const crypto::MerkleHash> prefix(leaves.data(), size);
-    return crypto::FormatCheckpoint({federation::LogOrigin(kMember), size, crypto::RootOf(prefix),
-                                     {}})
+    return crypto::FormatCheckpoint(
+               {federation::LogOrigin(kMember), size, crypto::RootOf(prefix), {}})
         .value();
   }
   std::string Note(std::size_t size) const { return crypto::SignNote(Text(size), signer).value(); }
@@ -94,10 +94,10 @@ class WitnessIntegrationTest : public ::testing::Test {
     federation::AddCheckpointRequest request{old_size, std::move(proof), std::move(note)};
     crypto::NoteVerifierKey key = witness_key_;
     const std::chrono::milliseconds timeout(5000);
-    return net::co_spawn(io_,
-                         federation::AddCheckpoint(*client_, std::move(request), std::move(key),
-                                                   timeout),
-                         net::use_future)
+    return net::co_spawn(
+               io_,
+               federation::AddCheckpoint(*client_, std::move(request), std::move(key), timeout),
+               net::use_future)
         .get();
   }
 
@@ -123,12 +123,12 @@ TEST_F(WitnessIntegrationTest, MemberCheckpointsAreCosignedAndAForkIsAnAlarm) {
   auto identity = crypto::TlsIdentity::ReadFiles(keys / "federation.crt", keys / "federation.key");
   ASSERT_TRUE(identity) << identity.error().message;
   const auto coord_keys = fed.coordinator().dir() / "data" / "keys";
-  auto coord_identity = crypto::TlsIdentity::ReadFiles(coord_keys / "federation.crt",
-                                                       coord_keys / "federation.key");
+  auto coord_identity =
+      crypto::TlsIdentity::ReadFiles(coord_keys / "federation.crt", coord_keys / "federation.key");
   ASSERT_TRUE(coord_identity) << coord_identity.error().message;
-  auto client = federation::PeerClient::Create(io_.get_executor(), *identity,
-                                               EndpointOf(fed.coordinator()),
-                                               coord_identity->spki_sha256_hex());
+  auto client =
+      federation::PeerClient::Create(io_.get_executor(), *identity, EndpointOf(fed.coordinator()),
+                                     coord_identity->spki_sha256_hex());
   ASSERT_TRUE(client) << client.error().message;
   client_ = std::move(*client);
 
@@ -250,10 +250,10 @@ TEST_F(WitnessIntegrationTest, ARealNodesGrowingLogIsCosignedCheckpointByCheckpo
   }));
   EXPECT_EQ(coord.Get("/api/v1/witness/alarms", token).json["alarms"].size(), 0u);
   const std::string metrics = coord.Get("/metrics").body;
-  for (const char* reason : {"malformed", "unverified", "unknown_origin", "root_mismatch",
-                             "inconsistent"}) {
-    EXPECT_EQ(MetricValue(metrics, std::string("simpul_witness_refused_total{reason=\"") +
-                                       reason + "\"}"),
+  for (const char* reason :
+       {"malformed", "unverified", "unknown_origin", "root_mismatch", "inconsistent"}) {
+    EXPECT_EQ(MetricValue(metrics,
+                          std::string("simpul_witness_refused_total{reason=\"") + reason + "\"}"),
               0)
         << reason;
   }

@@ -62,8 +62,8 @@ Result<void> SealEscalations(SimNode& node, const SimWorld& w,
     if (r.event->Action() != domain::CaseAction::kEscalate) continue;
     const std::string& tracking_id = w.traffic->cases()[r.event->case_index].tracking_id;
     auto env = node.Seal(MessageType::kCaseEscalate, CaseEscalateBody(*r.event, *w.traffic),
-                         w.coordinator_id, w.directory->version(),
-                         std::chrono::system_clock::now(), tracking_id);
+                         w.coordinator_id, w.directory->version(), std::chrono::system_clock::now(),
+                         tracking_id);
     if (!env) return tl::unexpected(About(node, "sealing case.escalate", env.error()));
     ++tally.escalations;
     backlog.envelopes.push_back(std::move(*env));
@@ -72,7 +72,8 @@ Result<void> SealEscalations(SimNode& node, const SimWorld& w,
 }
 
 // Replays days [span.first_day, span.end_day) of the node's events into its log and queues what
-// it sends: case.meta and case.escalate each day, node.report and a checkpoint at the end of each period.
+// it sends: case.meta and case.escalate each day, node.report and a checkpoint at the end of each
+// period.
 Result<Backlog> ReplayDays(SimNode& node, const SimWorld& w, SessionSpan span, Tally& tally) {
   const Traffic& traffic = *w.traffic;
   const std::span<const SimEvent> events = traffic.EventsOf(node.index());

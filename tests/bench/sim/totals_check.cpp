@@ -80,8 +80,7 @@ Result<std::vector<CheckLine>> WitnessLines(testing::HttpClient& client, const s
 Result<std::vector<CheckLine>> MonitorLines(testing::HttpClient& client, const std::string& token,
                                             const std::vector<std::unique_ptr<SimNode>>& nodes,
                                             const Tally& tally) {
-  auto escalations =
-      Call(client, "GET", "/api/v1/monitor/escalations?limit=1", "", token, 200);
+  auto escalations = Call(client, "GET", "/api/v1/monitor/escalations?limit=1", "", token, 200);
   if (!escalations) return tl::unexpected(escalations.error());
   auto table = Call(client, "GET", "/api/v1/monitor/nodes", "", token, 200);
   if (!table) return tl::unexpected(table.error());

@@ -98,10 +98,9 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   void SetUp() override {
     ServiceTest::SetUp();
     auth_ = std::make_unique<service::AuthService>(*db_, clock_, std::chrono::minutes(60));
-    ctx_ =
-        std::make_unique<ApiContext>(ApiContext{*cases_, *auth_, *accounts_, *catalog_, *db_,
-                                                metrics_, clock_, NodeInfo{}, [] { return true; },
-                                                40 << 20, /*extra_metrics=*/{}});
+    ctx_ = std::make_unique<ApiContext>(
+        ApiContext{*cases_, *auth_, *accounts_, *catalog_, *db_, metrics_, clock_, NodeInfo{},
+                   [] { return true; }, 40 << 20, /*extra_metrics=*/{}});
     // Tokens name a role, so each caller is exactly one role.
     router_ = std::make_unique<http::Router>(
         [](std::string token) -> boost::asio::awaitable<Result<service::Principal>> {
@@ -112,8 +111,8 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     AddAllRoutes(*router_, *ctx_);
     escalations_ = std::make_unique<EscalationApi>(EscalationApi{*db_, /*coordinator=*/true});
     AddEscalationRoutes(*router_, *escalations_);
-    monitor_ = std::make_unique<MonitorApi>(
-        MonitorApi{*db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
+    monitor_ = std::make_unique<MonitorApi>(MonitorApi{
+        *db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
     AddMonitorRoutes(*router_, *monitor_);
   }
 

@@ -85,8 +85,8 @@ class WitnessTest : public ::testing::Test {
 
   Result<WitnessAnswer> Submit(std::string body) {
     std::string submitter = "kab:32.04";
-    return simpul::testing::RunAwait(io_,
-                                     witness_->AddCheckpoint(std::move(body), std::move(submitter)));
+    return simpul::testing::RunAwait(
+        io_, witness_->AddCheckpoint(std::move(body), std::move(submitter)));
   }
   WitnessAnswer Submit(std::uint64_t old_size, crypto::MerkleProof proof, std::string note) {
     auto body = federation::FormatAddCheckpointRequest({old_size, std::move(proof), note});
@@ -379,9 +379,8 @@ TEST_F(WitnessTest, ConcurrentSubmissionsNeverRollTheWitnessBack) {
   // The spec's race: two requests from old size 5, to 12 and to 8, checked at once.
   std::vector<Result<WitnessAnswer>> answers;
   for (std::size_t size : {12u, 8u}) {
-    std::string body = federation::FormatAddCheckpointRequest({5, log_.Proof(5, size),
-                                                               log_.Note(size)})
-                           .value();
+    std::string body =
+        federation::FormatAddCheckpointRequest({5, log_.Proof(5, size), log_.Note(size)}).value();
     std::string submitter = "kab:32.04";
     boost::asio::co_spawn(io_, witness_->AddCheckpoint(std::move(body), std::move(submitter)),
                           [&answers](std::exception_ptr, Result<WitnessAnswer> r) {

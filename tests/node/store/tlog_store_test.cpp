@@ -94,9 +94,8 @@ TEST_F(TlogStoreTest, LeavesAreAppendOnly) {
 TEST_F(TlogStoreTest, VerifySubtreeCacheRepairsALostOrAlteredCache) {
   AppendLeaves(0, 21);
   const auto root = crypto::RootOf(reference_);
-  auto clean = db_->WriteSync<std::int64_t>([](Connection& c) {
-    return TlogStore::VerifySubtreeCache(c);
-  });
+  auto clean =
+      db_->WriteSync<std::int64_t>([](Connection& c) { return TlogStore::VerifySubtreeCache(c); });
   ASSERT_TRUE(clean);
   EXPECT_EQ(*clean, 0);
   auto damage = db_->WriteSync<bool>([](Connection& c) -> Result<bool> {
@@ -109,9 +108,8 @@ TEST_F(TlogStoreTest, VerifySubtreeCacheRepairsALostOrAlteredCache) {
   ASSERT_TRUE(damage);
   auto damaged = Read([](Connection& c) { return TlogStore::Root(c, 21); });
   EXPECT_TRUE(!damaged || *damaged != root);
-  auto repaired = db_->WriteSync<std::int64_t>([](Connection& c) {
-    return TlogStore::VerifySubtreeCache(c);
-  });
+  auto repaired =
+      db_->WriteSync<std::int64_t>([](Connection& c) { return TlogStore::VerifySubtreeCache(c); });
   ASSERT_TRUE(repaired) << repaired.error().message;
   EXPECT_EQ(*repaired, 5 + 1);  // five level-2 nodes and the one level-4 node
   EXPECT_EQ(Read([](Connection& c) { return TlogStore::Root(c, 21); }).value(), root);

@@ -137,9 +137,9 @@ TEST_F(CheckpointerTest, ResyncsFromTheSizeTheWitnessReportsOnConflict) {
   SubmitOk();
   TickOk();  // signed without a witness: the witness later learns size 2 from elsewhere
   witness_->size = 2;
-  witness_->root = db_->ReadSync<crypto::MerkleHash>([](store::Connection& c) {
-                        return store::TlogStore::Root(c, 2);
-                      }).value();
+  witness_->root = db_->ReadSync<crypto::MerkleHash>(
+                          [](store::Connection& c) { return store::TlogStore::Root(c, 2); })
+                       .value();
   checkpointer_->SetWitness(witness_->Call());
   Advance(std::chrono::seconds(10));
   SubmitOk();

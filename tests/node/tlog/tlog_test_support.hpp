@@ -21,7 +21,9 @@ class TlogTest : public service::testing::ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
-    auto signer = crypto::NoteSigner::Create(federation::LogOrigin("kab:32.04"), crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value());
+    auto signer = crypto::NoteSigner::Create(
+        federation::LogOrigin("kab:32.04"),
+        crypto::Ed25519KeyPair::FromSeed(log_key_.Seed().view()).value());
     ASSERT_TRUE(signer);
     verifier_key_ = signer->verifier_key();
     checkpointer_ = std::make_unique<Checkpointer>(io_, *db_, std::move(*signer), policy_, clock_);
@@ -33,7 +35,8 @@ class TlogTest : public service::testing::ServiceTest {
   }
 
   std::int64_t LogSize() {
-    return db_->ReadSync<std::int64_t>([](store::Connection& c) { return store::TlogStore::Size(c); })
+    return db_
+        ->ReadSync<std::int64_t>([](store::Connection& c) { return store::TlogStore::Size(c); })
         .value();
   }
 
