@@ -39,10 +39,12 @@ SIMPULD="$bin/node/simpuld"
 if [ "$check" -eq 1 ]; then
   DEMO_DIR="$(mktemp -d "${TMPDIR:-/tmp}/simpul-demo-check.XXXXXX")"
 else
-  DEMO_DIR="$(mkdir -p "${SIMPUL_DEMO_DIR:-$PWD/simpul-demo}" && cd "${SIMPUL_DEMO_DIR:-$PWD/simpul-demo}" && pwd)"
+  DEMO_DIR="${SIMPUL_DEMO_DIR:-$PWD/simpul-demo}"
+  mkdir -p "$DEMO_DIR" && chmod 0700 "$DEMO_DIR"
+  DEMO_DIR="$(cd "$DEMO_DIR" && pwd)"
   if [ "$fresh" -eq 1 ]; then
     demo_log "--fresh: removing $DEMO_DIR"
-    rm -rf "${DEMO_DIR:?}"/coord "${DEMO_DIR:?}"/prov-32 "${DEMO_DIR:?}"/kab-32.04 "${DEMO_DIR:?}"/kl-pupr
+    rm -rf "${DEMO_DIR:?}"/coord "${DEMO_DIR:?}"/prov-32 "${DEMO_DIR:?}"/kab-32-04 "${DEMO_DIR:?}"/kl-pupr
     rm -f "$DEMO_DIR"/{anchor.json,nodes.json,seed.json,credentials.txt}
   fi
 fi

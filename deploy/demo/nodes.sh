@@ -2,13 +2,16 @@
 # simpulctl and simpuld. Sourced by deploy/demo.sh (and the container init); they expect
 #   SIMPULCTL, SIMPULD   paths to the binaries
 #   DEMO_DIR             where every node's data dir lives (one subdirectory per node)
+#   DEMO_BIND_HOST       address the nodes listen on (default 127.0.0.1)
+#   DEMO_ENDPOINT_BY_DIR if 1, peers reach a node at https://<its directory name>:<port> (the
+#                        container federation, where each directory name is a service name)
 # Every function fails (non-zero, message on stderr) with what to do next.
 
 # id | directory name | name | class | region | extra simpulctl init arguments
 DEMO_NODES=(
   "coord:panrb|coord|Kementerian PANRB (Koordinator SP4N-LAPOR!)|coordinator||"
   "prov:32|prov-32|Pemerintah Provinsi Jawa Barat|province|32|"
-  "kab:32.04|kab-32.04|Pemerintah Kabupaten Bandung|regency|32.04|--parent prov:32"
+  "kab:32.04|kab-32-04|Pemerintah Kabupaten Bandung|regency|32.04|--parent prov:32"
   "kl:pupr|kl-pupr|Kementerian Pekerjaan Umum dan Perumahan Rakyat|ministry||--categories infrastruktur"
 )
 
@@ -46,8 +49,10 @@ demo_init_node() {
   local entry="$1" id dir name class region extra
   id="$(demo_field "$entry" 1)"; dir="$(demo_field "$entry" 2)"; name="$(demo_field "$entry" 3)"
   class="$(demo_field "$entry" 4)"; region="$(demo_field "$entry" 5)"; extra="$(demo_field "$entry" 6)"
+  local host="${DEMO_BIND_HOST:-127.0.0.1}"
   local args=(init --data-dir "$DEMO_DIR/$dir" --node-id "$id" --name "$name" --class "$class"
-              --listen "127.0.0.1:$2" --federation-listen "127.0.0.1:$3" --json)
+              --listen "$host:$2" --federation-listen "$host:$3" --json)
+  [ "${DEMO_ENDPOINT_BY_DIR:-0}" = 1 ] && args+=(--federation-endpoint "https://$dir:$3")
   [ -n "$region" ] && args+=(--region "$region")
   # shellcheck disable=SC2206  # extra holds simple space-separated flags
   [ -n "$extra" ] && args+=($extra)
@@ -64,7 +69,6 @@ demo_init_node() {
 # publishes the next signed version) and installs the coordinator's trust anchor at each member.
 demo_create_federation() {
   mkdir -p "$DEMO_DIR"
-  chmod 0700 "$DEMO_DIR"
   local slot=0 entry dir
   for entry in "${DEMO_NODES[@]}"; do
     demo_log "creating $(demo_field "$entry" 1) ($(demo_field "$entry" 3))"
