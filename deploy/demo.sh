@@ -33,8 +33,9 @@ fi
 bin="${SIMPUL_BUILD_DIR:-$root/build}"
 SIMPULCTL="$bin/admin/simpulctl"
 SIMPULD="$bin/node/simpuld"
-[ -x "$SIMPULD" ] && [ -x "$SIMPULCTL" ] \
-  || demo_die "no simpuld/simpulctl in $bin: run without --no-build, or set SIMPUL_BUILD_DIR"
+if [ ! -x "$SIMPULD" ] || [ ! -x "$SIMPULCTL" ]; then
+  demo_die "no simpuld/simpulctl in $bin: run without --no-build, or set SIMPUL_BUILD_DIR"
+fi
 
 if [ "$check" -eq 1 ]; then
   DEMO_DIR="$(mktemp -d "${TMPDIR:-/tmp}/simpul-demo-check.XXXXXX")"
@@ -49,6 +50,7 @@ else
   fi
 fi
 
+# shellcheck disable=SC2317  # called by the EXIT trap
 on_exit() {
   local status=$?
   demo_stop_all

@@ -64,10 +64,10 @@ if [ "$(cat /proc/1/comm)" = "systemd" ]; then
   for _ in $(seq 100); do systemctl is-active --quiet simpuld && break; sleep 0.1; done
   systemctl is-active --quiet simpuld || die "simpuld is not active: $(systemctl status simpuld)"
 else
-  exec_start="$(sed -n 's/^ExecStart=//p' "$unit")"
-  say "PID 1 is not systemd: running ExecStart as simpul ($exec_start)"
+  read -r -a exec_start <<<"$(sed -n 's/^ExecStart=//p' "$unit")"
+  say "PID 1 is not systemd: running ExecStart as simpul (${exec_start[*]})"
   (umask 0077; exec setpriv --reuid simpul --regid simpul --init-groups --no-new-privs \
-      --inh-caps=-all --bounding-set=-all $exec_start >/tmp/simpul-package-test.log 2>&1) &
+      --inh-caps=-all --bounding-set=-all "${exec_start[@]}" >/tmp/simpul-package-test.log 2>&1) &
   daemon_pid=$!
 fi
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -83,8 +83,9 @@ fi
 say "removing (the node's data and config stay)"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq simpul >/dev/null || die "apt-get remove failed"
 [ ! -e /usr/bin/simpuld ] || die "/usr/bin/simpuld is still there after remove"
-[ -e /var/lib/simpul/simpul.db ] && [ -e /etc/simpul/simpul.toml ] \
-  || die "remove deleted the node's data or config"
+if [ ! -e /var/lib/simpul/simpul.db ] || [ ! -e /etc/simpul/simpul.toml ]; then
+  die "remove deleted the node's data or config"
+fi
 say "purging (data, config and user go)"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq simpul >/dev/null || die "apt-get purge failed"
 for f in /var/lib/simpul /etc/simpul /etc/default/simpul; do

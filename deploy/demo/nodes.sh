@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Bash functions that make, enroll, start and stop the demo federation's four nodes with
 # simpulctl and simpuld. Sourced by deploy/demo.sh (and the container init); they expect
 #   SIMPULCTL, SIMPULD   paths to the binaries
@@ -96,6 +97,7 @@ demo_create_federation() {
 # Fails if a port of node directory $1 is taken (another demo or service still running).
 demo_check_ports_free() {
   local cfg port; cfg="$(demo_config "$1")"
+  # shellcheck disable=SC2013  # one port per line
   for port in $(sed -n 's/^listen = "127\.0\.0\.1:\([0-9]*\)"$/\1/p' "$cfg"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       demo_die "port $port of $1 is in use: stop the process holding it (ss -ltnp 'sport = :$port') or run with --fresh"
