@@ -58,6 +58,9 @@ if command -v systemd-analyze >/dev/null; then
 fi
 
 port="$(sed -n '/^\[http\]/,/^\[/s/^listen = "[^"]*:\([0-9]*\)"$/\1/p' /etc/simpul/simpul.toml)"
+if [ "$(cat /proc/1/comm)" != "systemd" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  die "port $port is taken by another process (ss -ltnp 'sport = :$port'); stop it and run again"
+fi
 if [ "$(cat /proc/1/comm)" = "systemd" ]; then
   say "PID 1 is systemd: checking the service postinst started"
   systemctl is-enabled --quiet simpuld || die "simpuld is not enabled"
