@@ -12,6 +12,7 @@
 # Stop with Ctrl-C: all four nodes stop cleanly.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+export PYTHONDONTWRITEBYTECODE=1
 fresh=0 check=0 build=1
 for arg in "$@"; do
   case "$arg" in

@@ -58,7 +58,8 @@ demo_init_node() {
   # shellcheck disable=SC2206  # extra holds simple space-separated flags
   [ -n "$extra" ] && args+=($extra)
   local out
-  out="$(umask 077; "$SIMPULCTL" "${args[@]}")" || demo_die "simpulctl init $id failed: $out"
+  out="$(umask 077; "$SIMPULCTL" "${args[@]}")" \
+    || demo_die "simpulctl init $id failed: $out (deploy/demo.sh --fresh starts over)"
   (umask 077; printf '%s\n' "$out" >"$DEMO_DIR/$dir/init.json")
   local cfg; cfg="$(demo_config "$dir")"
   sed -i -e 's/^poll_interval_s = .*/poll_interval_s = 2\nretry_base_ms = 100\nretry_cap_ms = 2000/' \

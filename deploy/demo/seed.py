@@ -219,4 +219,5 @@ if __name__ == "__main__":
     try:
         main()
     except ApiError as err:
-        sys.exit(f"[demo] seeding failed: {err}\n[demo] see the node logs under {sys.argv[1]}/*/simpuld.log")
+        sys.exit(f"[demo] seeding failed: {err}\n[demo] see the node logs under "
+                 f"{sys.argv[1]}/*/simpuld.log; deploy/demo.sh --fresh starts over")
