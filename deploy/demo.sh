@@ -46,7 +46,7 @@ else
   DEMO_DIR="$(cd "$DEMO_DIR" && pwd)"
   if [ "$fresh" -eq 1 ]; then
     demo_log "--fresh: removing $DEMO_DIR"
-    rm -rf "${DEMO_DIR:?}"/coord "${DEMO_DIR:?}"/prov-32 "${DEMO_DIR:?}"/kab-32-04 "${DEMO_DIR:?}"/kl-pupr
+    for entry in "${DEMO_NODES[@]}"; do rm -rf "${DEMO_DIR:?}/$(demo_field "$entry" 2)"; done
     rm -f "$DEMO_DIR"/{anchor.json,nodes.json,seed.json,credentials.txt}
   fi
 fi

@@ -26,7 +26,9 @@ dpkg-deb --info "$deb" | grep -E '^ (Depends|Version):' | sed 's/^/[package]  /'
 
 daemon_pid=""
 cleanup() {
-  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  [ -n "$daemon_pid" ] || return 0
+  kill "$daemon_pid" 2>/dev/null || true
+  wait "$daemon_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -73,7 +75,10 @@ else
       --inh-caps=-all --bounding-set=-all "${exec_start[@]}" >/tmp/simpul-package-test.log 2>&1) &
   daemon_pid=$!
 fi
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || die "/healthz does not answer on $port"
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || die "/readyz does not answer on $port"
 node="$(curl -fsS "http://127.0.0.1:$port/api/v1/node")"

@@ -101,7 +101,8 @@ demo_check_ports_free() {
   # shellcheck disable=SC2013  # one port per line
   for port in $(sed -n 's/^listen = "127\.0\.0\.1:\([0-9]*\)"$/\1/p' "$cfg"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      demo_die "port $port of $1 is in use: stop the process holding it (ss -ltnp 'sport = :$port') or run with --fresh"
+      demo_die "port $port of $1 is in use: stop the process holding it" \
+               "(ss -ltnp 'sport = :$port') or run with --fresh"
     fi
   done
 }
@@ -126,7 +127,8 @@ demo_wait_ready() {
     dir="$(demo_field "$entry" 2)"; port="$(demo_http_port "$dir")"
     for i in $(seq 300); do
       curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-      [ "$i" -eq 300 ] && demo_die "$dir is not ready on port $port after 30 s; see $DEMO_DIR/$dir/simpuld.log"
+      [ "$i" -eq 300 ] \
+        && demo_die "$dir is not ready on port $port after 30 s; see $DEMO_DIR/$dir/simpuld.log"
       sleep 0.1
     done
   done

@@ -74,8 +74,9 @@ LOCAL = [
     ("prov:32", "karhutla", []),
     ("prov:32", "sertifikat", [VERIFY]),
     ("prov:32", "rs_provinsi", [ASK]),
-    ("prov:32", "phk_sepihak", [("archive", {"archive_reason": "out_of_scope",
-                                             "reason": "Perselisihan PHK ditangani pengadilan hubungan industrial."})]),
+    ("prov:32", "phk_sepihak", [("archive", {
+        "archive_reason": "out_of_scope",
+        "reason": "Perselisihan PHK ditangani pengadilan hubungan industrial."})]),
     ("prov:32", "upah_minimum", [VERIFY, dispose("disnakertrans")]),
     ("prov:32", "samsat", handled("dishub")),
     ("prov:32", "pkh_cair", handled("dinsos") + [RESOLVE]),
