@@ -29,15 +29,15 @@ std::string Keywords(const domain::Category& c) {
 
 Json311 Attribute(std::string code, std::string datatype, bool required, int order,
                   std::string description, std::string datatype_description = "") {
-  return Json311{{"variable", true},
-                 {"code", std::move(code)},
-                 {"datatype", std::move(datatype)},
-                 {"required", required},
-                 {"datatype_description", datatype_description.empty()
-                                              ? Json311(nullptr)
-                                              : Json311(std::move(datatype_description))},
-                 {"order", order},
-                 {"description", std::move(description)}};
+  return Json311{
+      {"variable", true},
+      {"code", std::move(code)},
+      {"datatype", std::move(datatype)},
+      {"required", required},
+      {"datatype_description",
+       datatype_description.empty() ? Json311(nullptr) : Json311(std::move(datatype_description))},
+      {"order", order},
+      {"description", std::move(description)}};
 }
 
 Json311 Values(std::initializer_list<std::pair<const char*, const char*>> values) {
@@ -60,20 +60,20 @@ Json311 ExpectedTime(const store::Open311Row& row) {
 }  // namespace
 
 const XmlItemNames kOpen311XmlItems = {
-    {"services", "service"},   {"attributes", "attribute"},       {"values", "value"},
-    {"endpoints", "endpoint"}, {"formats", "format"},             {"errors", "error"},
+    {"services", "service"},        {"attributes", "attribute"}, {"values", "value"},
+    {"endpoints", "endpoint"},      {"formats", "format"},       {"errors", "error"},
     {"service_requests", "request"}};
 
 Json311 DiscoveryDoc(const DiscoveryInfo& info) {
-  return Json311{{"changeset", info.changeset},
-                 {"contact", info.contact},
-                 {"key_service", info.key_service},
-                 {"endpoints",
-                  Json311::array({Json311{{"specification", kSpecification},
-                                          {"url", info.url},
-                                          {"changeset", info.changeset},
-                                          {"type", "production"},
-                                          {"formats", {"text/xml", "application/json"}}}})}};
+  return Json311{
+      {"changeset", info.changeset},
+      {"contact", info.contact},
+      {"key_service", info.key_service},
+      {"endpoints", Json311::array({Json311{{"specification", kSpecification},
+                                            {"url", info.url},
+                                            {"changeset", info.changeset},
+                                            {"type", "production"},
+                                            {"formats", {"text/xml", "application/json"}}}})}};
 }
 
 Json311 ServicesDoc(const domain::CategoryTree& tree) {
@@ -101,17 +101,18 @@ Result<Json311> ServiceDefinitionDoc(const domain::CategoryTree& tree, std::stri
   }
   const bool region_required = node_region.empty();
   std::string region_note = "Kemendagri region code: province 32, regency 32.04, district 32.04.05";
-  if (!region_required) region_note += "; defaults to this node's region " + std::string(node_region);
+  if (!region_required)
+    region_note += "; defaults to this node's region " + std::string(node_region);
   Json311 attributes = Json311::array();
   attributes.push_back(Attribute("region", "string", region_required, 1,
                                  "Wilayah kejadian / Region of the incident", region_note));
-  Json311 classification =
-      Attribute("classification", "singlevaluelist", false, 2, "Jenis laporan / Kind of report",
-                "defaults to complaint");
+  Json311 classification = Attribute("classification", "singlevaluelist", false, 2,
+                                     "Jenis laporan / Kind of report", "defaults to complaint");
   classification["values"] = Values({{"complaint", "Pengaduan / Complaint"},
                                      {"aspiration", "Aspirasi / Aspiration"},
-                                     {"information_request", "Permintaan informasi / "
-                                                             "Information request"}});
+                                     {"information_request",
+                                      "Permintaan informasi / "
+                                      "Information request"}});
   attributes.push_back(std::move(classification));
   Json311 anonymous = Attribute("anonymous", "singlevaluelist", false, 3,
                                 "Rahasiakan identitas pelapor / Hide the reporter's identity");
@@ -151,19 +152,20 @@ Json311 RequestDoc(const store::Open311Row& row, const domain::CategoryTree& tre
   if (auto c = tree.Find(row.category)) service_name = c->name_id;
   std::string agency = row.handler.empty() ? std::string(node_name) : row.handler;
   if (row.handler.empty() && !row.unit_name.empty()) agency += " / " + row.unit_name;
-  Json311 out{{"service_request_id", row.tracking_id},
-              {"status", IsClosedState(shown) ? "closed" : "open"},
-              {"status_notes", row.status_note.empty() ? Json311(nullptr) : Json311(row.status_note)},
-              {"service_name", service_name},
-              {"service_code", row.category},
-              {"description", row.body},
-              {"agency_responsible", agency},
-              {"service_notice", row.handler.empty()
-                                     ? Json311(nullptr)
-                                     : Json311("Diteruskan ke / forwarded to " + row.handler)},
-              {"requested_datetime", FormatTime(row.submitted_at)},
-              {"updated_datetime", FormatTime(row.updated_at)},
-              {"expected_datetime", ExpectedTime(row)}};
+  Json311 out{
+      {"service_request_id", row.tracking_id},
+      {"status", IsClosedState(shown) ? "closed" : "open"},
+      {"status_notes", row.status_note.empty() ? Json311(nullptr) : Json311(row.status_note)},
+      {"service_name", service_name},
+      {"service_code", row.category},
+      {"description", row.body},
+      {"agency_responsible", agency},
+      {"service_notice", row.handler.empty()
+                             ? Json311(nullptr)
+                             : Json311("Diteruskan ke / forwarded to " + row.handler)},
+      {"requested_datetime", FormatTime(row.submitted_at)},
+      {"updated_datetime", FormatTime(row.updated_at)},
+      {"expected_datetime", ExpectedTime(row)}};
   if (!row.address.empty()) out["address"] = row.address;
   if (row.latitude && row.longitude) {
     out["lat"] = *row.latitude;
@@ -179,12 +181,13 @@ Json311 PostReplyDoc(const service::SubmitResult& result) {
                   {"log_index", result.log_index},
                   {"payload_canonical", result.receipt.payload},
                   {"signature", result.receipt.signature}};
-  return Json311::array({Json311{
-      {"service_request_id", result.tracking_id},
-      {"service_notice", "Laporan diterima; tampil di daftar publik setelah diverifikasi. / "
-                         "Received; listed publicly once verified by the agency."},
-      {"account_id", nullptr},
-      {"simpul_receipt", std::move(receipt)}}});
+  return Json311::array(
+      {Json311{{"service_request_id", result.tracking_id},
+               {"service_notice",
+                "Laporan diterima; tampil di daftar publik setelah diverifikasi. / "
+                "Received; listed publicly once verified by the agency."},
+               {"account_id", nullptr},
+               {"simpul_receipt", std::move(receipt)}}});
 }
 
 Json311 ErrorsDoc(int code, std::string_view description) {

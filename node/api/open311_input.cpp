@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <set>
 #include <cstdio>
+#include <set>
 
 #include "node/api/open311_docs.hpp"
 #include "node/domain/time.hpp"
@@ -298,7 +298,8 @@ Result<store::Open311Filter> FilterFromQuery(const std::map<std::string, std::st
     }
     return f;  // the spec: service_request_id overrides every other filter
   }
-  if (auto codes = q.find("service_code"); codes != q.end()) f.categories = CommaList(codes->second);
+  if (auto codes = q.find("service_code"); codes != q.end())
+    f.categories = CommaList(codes->second);
   if (f.categories.size() > kMaxOpen311Ids) {
     return tl::unexpected(Bad("service_code: at most 100 codes"));
   }

@@ -81,8 +81,8 @@ Reply GetRequest(Open311Api& api, ApiRequest& req) {
       [&filter](store::Connection& c) { return store::Open311Store::QueryRequests(c, filter); });
   if (!page) co_return Open311Error(file->second, page.error());
   if (page->items.empty()) {
-    co_return Open311Error(file->second, Error{ErrorCode::kNotFound,
-                                               "no public service request " + file->first});
+    co_return Open311Error(file->second,
+                           Error{ErrorCode::kNotFound, "no public service request " + file->first});
   }
   auto tree = api.catalog.categories();
   Json311 doc = Json311::array({RequestDoc(page->items.front(), *tree, api.node_name)});
@@ -157,19 +157,20 @@ void AddKeyRoutes(http::Router& router, Open311Api& api) {
                 out["api_key"] = issued->secret;  // shown once
                 co_return ApiResponse::Json(201, out);
               }});
-  router.Add({Method::kPost, "/api/v1/open311/keys/{id}/revoke", admin, "open311_key_revoke",
-              [&api](ApiRequest& req) -> Reply {
-                const std::string& text = req.Param("id");
-                std::int64_t id = 0;
-                auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-                if (ec != std::errc() || end != text.data() + text.size()) {
-                  co_return ApiResponse::FromError(
-                      {ErrorCode::kInvalidArgument, "id: the number `GET /api/v1/open311/keys` shows"});
-                }
-                auto revoked = co_await api.keys.Revoke(id);
-                if (!revoked) co_return ApiResponse::FromError(revoked.error());
-                co_return ApiResponse::Json(200, KeyJson(*revoked));
-              }});
+  router.Add(
+      {Method::kPost, "/api/v1/open311/keys/{id}/revoke", admin, "open311_key_revoke",
+       [&api](ApiRequest& req) -> Reply {
+         const std::string& text = req.Param("id");
+         std::int64_t id = 0;
+         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+         if (ec != std::errc() || end != text.data() + text.size()) {
+           co_return ApiResponse::FromError(
+               {ErrorCode::kInvalidArgument, "id: the number `GET /api/v1/open311/keys` shows"});
+         }
+         auto revoked = co_await api.keys.Revoke(id);
+         if (!revoked) co_return ApiResponse::FromError(revoked.error());
+         co_return ApiResponse::Json(200, KeyJson(*revoked));
+       }});
 }
 
 }  // namespace

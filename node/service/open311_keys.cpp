@@ -93,8 +93,8 @@ Result<void> Open311Keys::CountRequest(std::int64_t key_id) {
   Window& w = windows_[key_id];
   if (now - w.start >= std::chrono::minutes(1)) w = Window{now, 0};
   if (w.count >= per_minute_) {
-    const auto wait = std::chrono::ceil<std::chrono::seconds>(w.start + std::chrono::minutes(1) -
-                                                              now);
+    const auto wait =
+        std::chrono::ceil<std::chrono::seconds>(w.start + std::chrono::minutes(1) - now);
     return Fail(ErrorCode::kRateLimited, "this api_key has filed " + std::to_string(per_minute_) +
                                              " requests this minute; retry in " +
                                              std::to_string(wait.count()) + " s");

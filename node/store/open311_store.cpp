@@ -25,14 +25,19 @@ Open311KeyRecord ReadKey(Statement& s) {
   return k;
 }
 
+// The key the bound statement selects, if any.
+Result<std::optional<Open311KeyRecord>> FirstKey(Statement& s) {
+  auto rows = CollectRows<Open311KeyRecord>(s, ReadKey);
+  if (!rows) return tl::unexpected(rows.error());
+  if (rows->empty()) return std::optional<Open311KeyRecord>();
+  return std::optional<Open311KeyRecord>(std::move(rows->front()));
+}
+
 Result<std::optional<Open311KeyRecord>> KeyById(Connection& c, std::int64_t id) {
   auto s = c.Prepare("SELECT " + std::string(kKeyColumns) + " FROM open311_keys WHERE id = ?");
   if (!s) return tl::unexpected(s.error());
   s->Bind(1, id);
-  auto rows = CollectRows<Open311KeyRecord>(*s, ReadKey);
-  if (!rows) return tl::unexpected(rows.error());
-  if (rows->empty()) return std::optional<Open311KeyRecord>();
-  return std::optional<Open311KeyRecord>(std::move(rows->front()));
+  return FirstKey(*s);
 }
 
 // The case's public state: the handler's report for a case this node forwarded, else its own.
@@ -55,8 +60,8 @@ std::string WhereClause() {
 void BindFilter(Statement& s, const Open311Filter& f) {
   s.Bind(1, JsonList(f.tracking_ids));
   s.Bind(2, JsonList(f.categories));
-  s.Bind(3, f.submitted_from ? std::optional<std::int64_t>(Millis(*f.submitted_from))
-                             : std::nullopt);
+  s.Bind(3,
+         f.submitted_from ? std::optional<std::int64_t>(Millis(*f.submitted_from)) : std::nullopt);
   s.Bind(4, f.submitted_to ? std::optional<std::int64_t>(Millis(*f.submitted_to)) : std::nullopt);
   s.Bind(5, f.closed);
   s.Bind(6, nlohmann::json(f.closed_states).dump());
@@ -135,10 +140,7 @@ Result<std::optional<Open311KeyRecord>> Open311Store::FindActiveKey(
                      " FROM open311_keys WHERE key_hash = ? AND revoked_at IS NULL");
   if (!s) return tl::unexpected(s.error());
   s->Bind(1, key_hash);
-  auto rows = CollectRows<Open311KeyRecord>(*s, ReadKey);
-  if (!rows) return tl::unexpected(rows.error());
-  if (rows->empty()) return std::optional<Open311KeyRecord>();
-  return std::optional<Open311KeyRecord>(std::move(rows->front()));
+  return FirstKey(*s);
 }
 
 Result<Open311Page> Open311Store::QueryRequests(Connection& c, const Open311Filter& f) {

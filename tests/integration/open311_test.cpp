@@ -82,8 +82,9 @@ TEST_F(Open311Test, DiscoveryAndServicesDescribeThisNode) {
   EXPECT_TRUE(found) << services.body;
   ApiReply xml = api_->Get("/open311/v2/services/infrastruktur.jalan.xml");
   ASSERT_EQ(xml.status, 200);
-  EXPECT_TRUE(xml.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                                   "<service_definition><service_code>infrastruktur.jalan"))
+  EXPECT_TRUE(
+      xml.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                           "<service_definition><service_code>infrastruktur.jalan"))
       << xml.body;
   EXPECT_NE(xml.body.find("<code>confidential</code>"), std::string::npos);
   ApiReply missing = api_->Get("/open311/v2/services/tidak.ada.json");
@@ -127,14 +128,16 @@ TEST_F(Open311Test, AClientFilesARequestAndReadsItBackInJsonAndXml) {
             std::string::npos)
       << xml.body;
 
-  const std::string list = "/open311/v2/requests.json?service_code=infrastruktur.jalan"
-                           "&status=open&start_date=2026-01-01T00:00:00%2B07:00"
-                           "&end_date=2026-03-31T00:00:00Z";
+  const std::string list =
+      "/open311/v2/requests.json?service_code=infrastruktur.jalan"
+      "&status=open&start_date=2020-01-01T00:00:00%2B07:00"
+      "&end_date=2020-03-31T00:00:00Z";
   ApiReply old_range = api_->Get(list);
   ASSERT_EQ(old_range.status, 200) << old_range.body;
   EXPECT_TRUE(old_range.json.empty()) << "filed today, outside that range";
-  ApiReply listed = api_->Get("/open311/v2/requests.xml?service_code=infrastruktur.jalan"
-                              "&status=open&page=1&page_size=10");
+  ApiReply listed = api_->Get(
+      "/open311/v2/requests.xml?service_code=infrastruktur.jalan"
+      "&status=open&page=1&page_size=10");
   ASSERT_EQ(listed.status, 200);
   EXPECT_NE(listed.body.find("<service_request_id>" + id + "</service_request_id>"),
             std::string::npos);
@@ -150,9 +153,9 @@ TEST_F(Open311Test, AConfidentialRequestNeverAppears) {
   ApiReply one = api_->Get("/open311/v2/requests/" + id + ".xml");
   EXPECT_EQ(one.status, 404);
   EXPECT_NE(one.body.find("<errors><error><code>404</code>"), std::string::npos) << one.body;
-  for (const std::string& target : {std::string("/open311/v2/requests.json"),
-                                    "/open311/v2/requests.json?service_request_id=" + id,
-                                    std::string("/api/v1/feed")}) {
+  for (const std::string& target :
+       {std::string("/open311/v2/requests.json"),
+        "/open311/v2/requests.json?service_request_id=" + id, std::string("/api/v1/feed")}) {
     ApiReply r = api_->Get(target);
     ASSERT_EQ(r.status, 200) << target;
     EXPECT_EQ(r.body.find(id), std::string::npos) << target << ": " << r.body;

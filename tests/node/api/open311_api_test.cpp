@@ -67,9 +67,9 @@ class Open311ApiTest : public service::testing::ServiceTest {
   }
 
   std::int64_t CaseCount() {
-    return db_->ReadSync<std::int64_t>([](store::Connection& c) {
-                return store::CaseStore::CountAll(c);
-              }).value_or(-1);
+    return db_
+        ->ReadSync<std::int64_t>([](store::Connection& c) { return store::CaseStore::CountAll(c); })
+        .value_or(-1);
   }
 
   std::unique_ptr<service::Open311Keys> keys_;

@@ -86,8 +86,7 @@ TEST(Open311DocsTest, ServiceDefinitionListsSimpulsAttributesInTheSpecShape) {
   auto ministry = ServiceDefinitionDoc(tree, "infrastruktur.jalan", "");
   ASSERT_TRUE(ministry);
   EXPECT_TRUE((*ministry)["attributes"][0]["required"]) << "no default region at a ministry";
-  EXPECT_EQ(ServiceDefinitionDoc(tree, "infrastruktur", "32.04").error().code,
-            ErrorCode::kNotFound)
+  EXPECT_EQ(ServiceDefinitionDoc(tree, "infrastruktur", "32.04").error().code, ErrorCode::kNotFound)
       << "a parent category is not a service";
 }
 
@@ -173,7 +172,8 @@ TEST(Open311XmlTest, ListsNestAsTheSpecsElements) {
 
 TEST(Open311XmlTest, EscapesMarkupAndReplacesCharactersXmlCannotCarry) {
   EXPECT_EQ(EscapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-  EXPECT_EQ(EscapeXml(std::string("x\x01y\x1Fz\0w", 7)), "x\xEF\xBF\xBDy\xEF\xBF\xBDz\xEF\xBF\xBDw");
+  EXPECT_EQ(EscapeXml(std::string("x\x01y\x1Fz\0w", 7)),
+            "x\xEF\xBF\xBDy\xEF\xBF\xBDz\xEF\xBF\xBDw");
   EXPECT_EQ(EscapeXml("tab\tline\ncr\r"), "tab\tline\ncr\r");
   EXPECT_EQ(EscapeXml("\xEF\xBF\xBE\xEF\xBF\xBF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(EscapeXml("Jalan Raya — ok €"), "Jalan Raya — ok €");
@@ -233,8 +233,8 @@ TEST(Open311InputTest, MapsARequestToAComplaintDraft) {
   EXPECT_NE(DraftFromOpen311(no_region, "").error().message.find("attribute[region]"),
             std::string::npos);
   EXPECT_FALSE(DraftFromOpen311({{"description", "abcdefghijk"}}, "32.04"));
-  EXPECT_FALSE(DraftFromOpen311({{"service_code", "a"}, {"description", "x"}, {"lat", "abc"}},
-                                "32.04"));
+  EXPECT_FALSE(
+      DraftFromOpen311({{"service_code", "a"}, {"description", "x"}, {"lat", "abc"}}, "32.04"));
 }
 
 TEST(Open311InputTest, DerivesAShortTitleWithoutSplittingCharacters) {
@@ -266,8 +266,10 @@ TEST(Open311InputTest, ParsesIsoTimesWithZones) {
 
 TEST(Open311InputTest, ReadsTheGetFilters) {
   const auto now = ParseOpen311Time("2026-07-06T00:00:00Z").value();
-  auto f = FilterFromQuery({{"service_code", "a.b, c.d"}, {"status", "closed"},
-                            {"start_date", "2026-06-01T00:00:00Z"}, {"page", "3"},
+  auto f = FilterFromQuery({{"service_code", "a.b, c.d"},
+                            {"status", "closed"},
+                            {"start_date", "2026-06-01T00:00:00Z"},
+                            {"page", "3"},
                             {"page_size", "10"}},
                            now);
   ASSERT_TRUE(f) << f.error().message;
@@ -289,9 +291,8 @@ TEST(Open311InputTest, ReadsTheGetFilters) {
   EXPECT_FALSE(FilterFromQuery({{"status", "pending"}}, now));
   EXPECT_FALSE(FilterFromQuery({{"page_size", "1001"}}, now));
   EXPECT_FALSE(FilterFromQuery({{"page", "0"}}, now));
-  EXPECT_FALSE(FilterFromQuery({{"start_date", "2026-01-01T00:00:00Z"},
-                                {"end_date", "2026-07-01T00:00:00Z"}},
-                               now))
+  EXPECT_FALSE(FilterFromQuery(
+      {{"start_date", "2026-01-01T00:00:00Z"}, {"end_date", "2026-07-01T00:00:00Z"}}, now))
       << "more than 90 days";
 }
 
