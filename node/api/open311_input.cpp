@@ -178,8 +178,7 @@ Result<Open311Fields> ParseFormBody(std::string_view body) {
   return out;
 }
 
-Result<Open311Fields> ParseJsonFields(std::string_view body) {
-  auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+Result<Open311Fields> FieldsFromJson(const nlohmann::json& doc) {
   if (!doc.is_object()) return tl::unexpected(Bad("body: a JSON object of fields"));
   Open311Fields out;
   auto put = [&out](const std::string& name, const nlohmann::json& v) -> Result<void> {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "crypto/result.hpp"
 #include "node/domain/complaint.hpp"
 #include "node/store/open311_store.hpp"
@@ -28,9 +30,10 @@ inline constexpr std::size_t kMaxDerivedTitleBytes = 80;
 // name keeps its last value. Fails on a malformed escape or more than kMaxOpen311Fields fields.
 Result<Open311Fields> ParseFormBody(std::string_view body);
 
-// Reads a JSON object of string, number or boolean values into the same fields; a nested
-// "attribute" object {"region": "32.04"} becomes attribute[region].
-Result<Open311Fields> ParseJsonFields(std::string_view body);
+// Reads a JSON object (already parsed with the API's depth and size limits) of string, number
+// or boolean values into the same fields; a nested "attribute" object {"region": "32.04"}
+// becomes attribute[region].
+Result<Open311Fields> FieldsFromJson(const nlohmann::json& doc);
 
 // The complaint an Open311 POST describes: service_code → category, description → body (and a
 // title derived from it), lat/long/address_string → location, attribute[region|classification|

@@ -52,7 +52,11 @@ Result<Open311Fields> PostFields(const ApiRequest& req) {
   if (req.content_type.starts_with("application/x-www-form-urlencoded")) {
     return ParseFormBody(req.body);
   }
-  if (req.content_type.starts_with("application/json")) return ParseJsonFields(req.body);
+  if (req.content_type.starts_with("application/json")) {
+    auto doc = ParseJsonObject(req);  // the API's limits: depth, duplicate keys, UTF-8
+    if (!doc) return tl::unexpected(doc.error());
+    return FieldsFromJson(*doc);
+  }
   return Fail(ErrorCode::kInvalidArgument,
               "send the fields as application/x-www-form-urlencoded (or a JSON object)");
 }

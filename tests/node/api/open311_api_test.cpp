@@ -35,13 +35,14 @@ class Open311ApiTest : public service::testing::ServiceTest {
   }
 
   http::ApiResponse Call(http::Method method, const std::string& path, std::string body = "",
-                         std::map<std::string, std::string> query = {}) {
+                         std::map<std::string, std::string> query = {},
+                         std::string content_type = "application/x-www-form-urlencoded") {
     http::ApiRequest req;
     req.method = method;
     req.path = path;
     req.body = std::move(body);
     req.query = std::move(query);
-    req.content_type = "application/x-www-form-urlencoded";
+    req.content_type = std::move(content_type);
     const http::Route* route = router_->Match(method, path, &req.params);
     EXPECT_NE(route, nullptr) << path;
     if (route == nullptr) return {};
@@ -137,6 +138,22 @@ TEST_F(Open311ApiTest, PostFilesThroughNormalIntakeWithTheIdentitySealed) {
                   "api_key=" + key_ + "&service_code=tidak.ada&description=Jalan+berlubang+besar");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body)[0]["code"], 400) << bad.body;
+  EXPECT_EQ(CaseCount(), 1);
+}
+
+TEST_F(Open311ApiTest, AcceptsAJsonObjectAndRefusesOtherBodies) {
+  json body = {{"api_key", key_},
+               {"service_code", "infrastruktur.jalan"},
+               {"description", "Lampu jalan mati sejak seminggu"},
+               {"attribute", {{"anonymous", true}}}};
+  auto r =
+      Call(http::Method::kPost, "/open311/v2/requests.json", body.dump(), {}, "application/json");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto view = Get(admin_, json::parse(r.body)[0]["service_request_id"]);
+  ASSERT_TRUE(view);
+  EXPECT_TRUE(view->record.anonymous);
+  auto plain = Call(http::Method::kPost, "/open311/v2/requests.json", "x", {}, "text/plain");
+  EXPECT_EQ(plain.status, 400);
   EXPECT_EQ(CaseCount(), 1);
 }
 

@@ -194,7 +194,8 @@ TEST(Open311InputTest, DecodesFormBodies) {
   std::string many;
   for (int i = 0; i < 65; ++i) many += "f" + std::to_string(i) + "=1&";
   EXPECT_FALSE(ParseFormBody(many));
-  auto j = ParseJsonFields(R"({"service_code":"a","lat":-6.9,"attribute":{"anonymous":true}})");
+  auto j = FieldsFromJson(
+      json::parse(R"({"service_code":"a","lat":-6.9,"attribute":{"anonymous":true}})"));
   ASSERT_TRUE(j);
   EXPECT_EQ(j->at("attribute[anonymous]"), "true");
   EXPECT_EQ(j->at("lat"), "-6.9");
