@@ -39,12 +39,15 @@
 #include "node/fed/outbox.hpp"
 #include "node/fed/reporter.hpp"
 #include "node/fed/witness_link.hpp"
+#include "node/api/case_json.hpp"
+#include "node/api/open311_routes.hpp"
 #include "node/http/server.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
 #include "node/service/auth_service.hpp"
 #include "node/service/case_service.hpp"
 #include "node/service/catalog.hpp"
+#include "node/service/open311_keys.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
 #include "node/tlog/checkpointer.hpp"
@@ -68,6 +71,8 @@ struct NodeApp::Parts {
   std::unique_ptr<service::AccountService> accounts;
   http::Metrics metrics;
   std::unique_ptr<api::ApiContext> api;
+  std::unique_ptr<service::Open311Keys> open311_keys;
+  std::unique_ptr<api::Open311Api> open311_api;
   std::unique_ptr<http::Router> router;
   net::io_context io;
   std::unique_ptr<net::ssl::context> tls;
@@ -403,6 +408,19 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   return BuildFederationListener(p);
 }
 
+// The Open311 GeoReport v2 facade and its key routes. Discovery's URL is completed by Start when
+// the config gives none (the port may be chosen at bind time).
+void AddOpen311(NodeApp::Parts& p) {
+  const auto& o = p.config.open311;
+  p.open311_keys = std::make_unique<service::Open311Keys>(*p.db, p.clock, o.requests_per_minute);
+  api::DiscoveryInfo discovery{api::FormatTime(p.clock()), o.contact, o.key_service,
+                               o.public_url.empty() ? "" : o.public_url + "/open311/v2"};
+  p.open311_api = std::make_unique<api::Open311Api>(
+      api::Open311Api{*p.cases, *p.open311_keys, *p.catalog, *p.db, p.clock, p.config.name,
+                      p.config.region, std::move(discovery)});
+  api::AddOpen311Routes(*p.router, *p.open311_api);
+}
+
 }  // namespace
 
 NodeApp::NodeApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -470,6 +488,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
+  AddOpen311(*p);
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());
@@ -482,6 +501,11 @@ Result<std::uint16_t> NodeApp::Start() {
   auto& p = *parts_;
   auto port = p.server->Listen(p.config.listen_address, p.config.listen_port, p.tls.get());
   if (!port) return port;
+  if (p.config.open311.public_url.empty()) {
+    p.open311_api->discovery.url = std::string(p.tls ? "https://" : "http://") +
+                                   p.config.listen_address + ":" + std::to_string(*port) +
+                                   "/open311/v2";
+  }
   p.server->Start();
   std::optional<std::uint16_t> fed_port;
   if (p.fed_server) {

@@ -10,6 +10,7 @@
 
 #include "node/api/escalation_routes.hpp"
 #include "node/api/monitor_routes.hpp"
+#include "node/api/open311_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
@@ -73,6 +74,20 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"monitor_node", kMonitoring},
       {"monitor_sla", kMonitoring},
       {"monitor_trends", kMonitoring},
+      // The Open311 facade: public (filing checks its own api_key); its keys are node-admin only.
+      {"open311_discovery_json", std::nullopt},
+      {"open311_discovery_xml", std::nullopt},
+      {"open311_services_json", std::nullopt},
+      {"open311_services_xml", std::nullopt},
+      {"open311_service_definition", std::nullopt},
+      {"open311_requests_json", std::nullopt},
+      {"open311_requests_xml", std::nullopt},
+      {"open311_request", std::nullopt},
+      {"open311_submit_json", std::nullopt},
+      {"open311_submit_xml", std::nullopt},
+      {"open311_key_list", Roles{Role::kNodeAdmin}},
+      {"open311_key_create", Roles{Role::kNodeAdmin}},
+      {"open311_key_revoke", Roles{Role::kNodeAdmin}},
   };
   return kMatrix;
 }
@@ -114,6 +129,10 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     monitor_ = std::make_unique<MonitorApi>(MonitorApi{
         *db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
     AddMonitorRoutes(*router_, *monitor_);
+    open311_keys_ = std::make_unique<service::Open311Keys>(*db_, clock_, 60);
+    open311_ = std::make_unique<Open311Api>(
+        Open311Api{*cases_, *open311_keys_, *catalog_, *db_, clock_, "node", "32.04", {}});
+    AddOpen311Routes(*router_, *open311_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -135,6 +154,8 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   std::unique_ptr<MonitorApi> monitor_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<EscalationApi> escalations_;
+  std::unique_ptr<service::Open311Keys> open311_keys_;
+  std::unique_ptr<Open311Api> open311_;
 };
 
 bool DeniedByRouter(const http::ApiResponse& r) {
