@@ -263,9 +263,9 @@ END;
 }  // namespace
 
 std::span<const Migration> SchemaMigrations() {
-  static const Migration kMigrations[] = {
-      kSchema1,       kSchema2,          kSchemaTlog,  kSchemaWitness,
-      kSchemaMonitor, kSchemaEscalation, kSchemaAudit, kSchemaOpen311};
+  static const Migration kMigrations[] = {kSchema1,       kSchema2,       kSchemaTlog,
+                                          kSchemaWitness, kSchemaMonitor, kSchemaEscalation,
+                                          kSchemaAudit,   kSchemaOpen311};
   return kMigrations;
 }
 
