@@ -3,6 +3,7 @@
 // driven by playwright-core, and screenshots saved as build artifacts.
 //
 //   const node = await startNode();                     // node.url, node.adminPassword, ...
+//   const fed = await startFederation([{ nodeId: 'kab:32.04', region: '32.04' }]);  // + coordinator
 //   const staff = await StaffClient.login(node.url, 'admin', node.adminPassword);
 //   const browser = await launchBrowser();              // exits 77 (ctest SKIP) without chromium
 //   const page = await newPage(browser);
@@ -14,7 +15,8 @@
 // SIMPUL_WEB_NPM_DIR (where `npm ci` put playwright-core), SIMPUL_ARTIFACTS_DIR (screenshots
 // go to <it>/screenshots), SIMPUL_CHROMIUM (optional chromium path).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, appendFileSync, openSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,20 +121,91 @@ export class NodeProcess {
   }
 }
 
-// Creates and starts a node. Options: nodeId, region, name, initArgs (extra `simpulctl init`
-// arguments), config (TOML appended to the generated config).
-export async function startNode(options = {}) {
+// Creates a node with `simpulctl init` without starting it. Options: nodeId, region (omit for
+// a ministry or the coordinator), name, initArgs (extra `simpulctl init` arguments), config
+// (TOML appended to the generated config).
+export function createNode(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'simpul-browser-'));
+  const region = options.region === undefined ? '32.04' : options.region;
   const args = ['init', '--data-dir', join(dir, 'data'), '--node-id', options.nodeId || 'kab:32.04',
-    '--name', options.name || 'Pemerintah Kabupaten Bandung', '--region', options.region || '32.04',
-    '--listen', '127.0.0.1:0', '--json', ...(options.initArgs || [])];
+    '--name', options.name || 'Pemerintah Kabupaten Bandung', '--listen', '127.0.0.1:0', '--json',
+    ...(region ? ['--region', region] : []), ...(options.initArgs || [])];
   const init = simpulctl(args);
   if (init.code !== 0) throw new Error(`simpulctl init failed: ${init.out}${init.err}`);
   const out = JSON.parse(init.out);
   if (options.config) appendFileSync(out.config, `\n${options.config}\n`);
-  const node = new NodeProcess(dir, out.config, out.admin_password);
+  return new NodeProcess(dir, out.config, out.admin_password);
+}
+
+// Creates and starts a node (options as createNode).
+export async function startNode(options = {}) {
+  const node = createNode(options);
   await node.start();
   return node;
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// A federation member made for tests: polls the directory every second, retries peers quickly,
+// checkpoints its log every second (so receipts are witnessed within seconds).
+async function createMember(spec) {
+  const port = await freePort();
+  const node = createNode({ ...spec, initArgs: [...(spec.initArgs || []), '--federation-listen', `127.0.0.1:${port}`] });
+  let config = readFileSync(node.config, 'utf8');
+  config = config.replace(/^poll_interval_s = .*$/m, 'poll_interval_s = 1\nretry_base_ms = 100\nretry_cap_ms = 1000');
+  if (spec.reportIntervalS) config = config.replace(/^report_interval_s = .*$/m, `report_interval_s = ${spec.reportIntervalS}`);
+  writeFileSync(node.config, `${config}\n[transparency]\ncheckpoint_interval_s = 1\n`);
+  node.id = spec.nodeId;
+  return node;
+}
+
+// Waits until `node` holds a current directory (GET /api/v1/federation/peers as its admin).
+async function waitForDirectory(node) {
+  const staff = await StaffClient.login(node.url, 'admin', node.adminPassword);
+  await eventually(async () => {
+    const peers = await staff.get('/api/v1/federation/peers');
+    return peers.directory && peers.directory.expired === false;
+  }, { what: `a directory at ${node.id}`, timeout: 30000 });
+}
+
+// A coordinator (coord:panrb) and `members` as real processes with mutual TLS on loopback, every
+// member enrolled and the trust anchor installed, all started and holding the directory.
+// members: [{nodeId, region, name, initArgs: ['--class', 'regency', '--parent', 'prov:32'], ...}].
+// Returns {coordinator, members: Map(id → NodeProcess), stop()}.
+export async function startFederation(members, { reportIntervalS } = {}) {
+  const coordinator = await createMember({ nodeId: 'coord:panrb', region: '', name: 'KemenPANRB',
+    initArgs: ['--class', 'coordinator'], reportIntervalS });
+  const nodes = new Map();
+  for (const spec of members) {
+    const node = await createMember({ ...spec, reportIntervalS });
+    const request = join(node.dir, 'enroll.json');
+    node.ctl(['enroll', '--out', request]);
+    coordinator.ctl(['directory', 'add', request]);
+    nodes.set(spec.nodeId, node);
+  }
+  const anchor = join(coordinator.dir, 'anchor.json');
+  coordinator.ctl(['directory', 'anchor', '--out', anchor]);
+  for (const node of nodes.values()) node.ctl(['trust', 'install', anchor]);
+  await coordinator.start();
+  for (const node of nodes.values()) await node.start();
+  for (const node of nodes.values()) await waitForDirectory(node);
+  return {
+    coordinator,
+    members: nodes,
+    anchor,
+    async stop() {
+      for (const node of [...nodes.values(), coordinator]) {
+        await node.stop();
+        node.remove();
+      }
+    },
+  };
 }
 
 // A staff session over the JSON API (what the console does), for driving a case along.
@@ -207,13 +280,17 @@ function bail(message) {
 }
 
 // A page with a phone-sized viewport by default (360 x 740), Indonesian locale. Console errors
-// and page errors are collected in page.problems so tests can assert there were none (a CSP
-// violation shows up there).
+// (other than failed HTTP statuses) and page errors are collected in page.problems so tests can
+// assert there were none (a CSP violation shows up there).
 export async function newPage(browser, { width = 360, height = 740 } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'id-ID' });
   const page = await context.newPage();
   page.problems = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(msg.text()); });
+  // Failed HTTP statuses (a 503 while a proof is pending, a 404 the page handles) are logged by
+  // the browser as console errors; they are the app's business, not problems.
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/^Failed to load resource/.test(msg.text())) page.problems.push(msg.text());
+  });
   page.on('pageerror', (err) => page.problems.push(err.message));
   return page;
 }

@@ -3,14 +3,16 @@
 // through the API (verify, dispose, respond, resolve) → the citizen tracks the case, sees the
 // answer and replies. Also: the static serving headers over real HTTP, the English switch, the
 // public feed, a phone-sized viewport, and that a tampered receipt fails the in-browser check.
-// Screenshots go to build/artifacts/screenshots/portal-*.png.
+// The node is a member of a real federation (coordinator + member, mutual TLS), so the receipt
+// check includes the witness cosignature. Screenshots go to build/artifacts/screenshots/portal-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { eventually, launchBrowser, newPage, screenshot, StaffClient, startNode } from './harness.mjs';
+import { eventually, launchBrowser, newPage, screenshot, StaffClient, startFederation } from './harness.mjs';
 
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const TITLE = 'Jalan berlubang di depan SDN 1 Soreang';
 
+let fed;
 let node;
 let browser;
 let page;
@@ -18,18 +20,17 @@ const filed = {};
 
 before(async () => {
   browser = await launchBrowser();
-  // Checkpoints every second so the receipt's inclusion proof is available quickly.
-  node = await startNode({ config: '[transparency]\ncheckpoint_interval_s = 1\n' });
+  // A member of a real federation, so the receipt's proof is witnessed by the coordinator.
+  fed = await startFederation([{ nodeId: 'kab:32.04', region: '32.04', name: 'Pemerintah Kabupaten Bandung',
+    initArgs: ['--class', 'regency'] }]);
+  node = fed.members.get('kab:32.04');
   node.addUnit('pu', 'Dinas Pekerjaan Umum');
   page = await newPage(browser);
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (node) {
-    await node.stop();
-    node.remove();
-  }
+  if (fed) await fed.stop();
 });
 
 test('the node serves the portal with strict security headers and refuses traversal', async () => {
@@ -85,15 +86,16 @@ test('a citizen files a complaint and the receipt verifies in the browser', asyn
   assert.ok(filed.code.length >= 8);
   await eventually(async () => (await page.locator('[data-check="signature"]').getAttribute('data-status')) === 'ok',
     { what: 'the receipt signature check' });
-  // The proof needs a checkpoint covering the leaf; press "check again" until it has one.
+  // Until the coordinator cosigns a checkpoint covering the leaf the node answers 503 and the
+  // proof checks show as pending; press "check again" until they pass.
   await eventually(async () => {
-    if ((await page.locator('[data-check="inclusion"]').getAttribute('data-status')) === 'ok') return true;
+    if ((await page.locator('[data-status="ok"]').count()) === 4) return true;
+    assert.equal(await page.locator('[data-status="bad"]').count(), 0);
     await page.getByRole('button', { name: 'Periksa lagi' }).click();
     return false;
-  }, { what: 'the inclusion proof check', interval: 1000, timeout: 30000 });
-  // A node outside a federation has no witness: those checks say so instead of failing.
-  assert.equal(await page.locator('[data-check="witness"]').getAttribute('data-status'), 'skip');
-  assert.equal(await page.locator('[data-status="bad"]').count(), 0);
+  }, { what: 'all four receipt checks', interval: 1000, timeout: 45000 });
+  assert.match(await page.locator('#check-summary').textContent(), /Semua pemeriksaan tanda terima berhasil/);
+  assert.match(await page.locator('[data-check="witness"]').textContent(), /simpul\/witness\/coord:panrb/);
   await screenshot(page, 'portal-receipt');
 });
 
