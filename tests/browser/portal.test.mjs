@@ -84,10 +84,16 @@ test('a citizen files a complaint and the receipt verifies in the browser', asyn
   await eventually(async () => (await page.locator('#regency option[value="32.04"]').count()) === 1,
     { what: 'regencies of province 32' });
   await page.getByLabel('Kabupaten/kota').selectOption('32.04');
-  await page.getByLabel('Judul laporan *').fill(TITLE);
   await page.getByLabel('Isi laporan *').fill('Lubang besar sejak dua minggu, sudah dua pengendara motor jatuh.');
   await page.getByLabel('Nama lengkap *').fill('Siti Rahayu');
   await page.getByLabel('Nomor telepon').fill('081234567890');
+  // Without a title the node refuses; the portal shows its message and focuses the title.
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await page.locator('#form-status [role="alert"]').waitFor();
+  assert.match(await page.locator('#form-status').textContent(), /title/);
+  assert.equal(await page.locator('#title').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'title');
+  await page.getByLabel('Judul laporan *').fill(TITLE);
   await page.locator('#attachments').setInputFiles({ name: 'lubang.png', mimeType: 'image/png',
     buffer: Buffer.from(PNG_1X1, 'base64') });
   await page.getByText('1 berkas siap dikirim').waitFor();
@@ -174,4 +180,34 @@ test('English switch, public feed, and no console or CSP errors', async () => {
   assert.ok(width <= 360, `no horizontal scrolling at 360 px (page is ${width} px wide)`);
   await screenshot(page, 'portal-feed-en');
   assert.deepEqual(page.problems, []);
+});
+
+test('keyboard only: skip link, menu, and focus on each new page', async () => {
+  const keys = await newPage(browser);
+  await keys.goto(`${node.url}/#/feed`);
+  await keys.getByRole('heading', { level: 1 }).waitFor();
+  await keys.keyboard.press('Tab');
+  assert.equal(await keys.evaluate(() => document.activeElement.className), 'skip-link');
+  await keys.keyboard.press('Enter');
+  assert.equal(await keys.evaluate(() => document.activeElement.id), 'main');
+  // From the top, Tab reaches the menu's "track" link within the header's few controls.
+  await keys.reload();
+  await keys.getByRole('heading', { level: 1 }).waitFor();
+  const path = [];
+  for (let i = 0; i < 8 && path.at(-1) !== 'track'; i += 1) {
+    await keys.keyboard.press('Tab');
+    path.push(await keys.evaluate(() => document.activeElement.dataset.view || document.activeElement.textContent.trim()));
+  }
+  assert.equal(path.at(-1), 'track', `tab order: ${path.join(' | ')}`);
+  await keys.keyboard.press('Enter');
+  await keys.getByRole('heading', { name: 'Lacak laporan' }).waitFor();
+  assert.equal(await keys.evaluate(() => document.activeElement.tagName), 'H1');
+  const outline = await keys.evaluate(() => {
+    const link = document.querySelector('nav.tabs a');
+    link.focus();
+    return getComputedStyle(link).outlineStyle;
+  });
+  assert.notEqual(outline, 'none', 'focus is visible');
+  assert.deepEqual(keys.problems, []);
+  await keys.context().close();
 });

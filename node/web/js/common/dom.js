@@ -83,3 +83,15 @@ export function errorBox(err, prefix) {
   return el('div', { class: 'notice error', role: 'alert' },
     prefix ? `${prefix}: ` : '', `${err && err.message ? err.message : String(err)}${code}`);
 }
+
+// Makes the page's ".skip-link" move focus to #main without changing location.hash (pages that
+// route on the hash would otherwise treat "#main" as a page).
+export function bindSkipLink() {
+  const link = document.querySelector('.skip-link');
+  const main = document.getElementById('main');
+  if (!link || !main) return;
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+}

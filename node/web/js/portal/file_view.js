@@ -201,6 +201,26 @@ async function submit(form, session, navigate) {
   } catch (err) {
     replace(status, errorBox(err, t('file.failed')));
     announce(`${t('file.failed')}: ${err.message}`);
+    markInvalidField(form, err.message);
     button.disabled = false;
   }
+}
+
+// The node's validation messages start with the field ("title: too short"); mark that control
+// invalid and move focus to it so the user can fix it at once.
+const FIELD_OF_ERROR = {
+  title: 'title', body: 'body', category: 'category', category_code: 'category', region: 'province',
+  region_code: 'province', incident_date: 'incident_date', address: 'address', reporter: 'reporter_name',
+  attachments: 'attachments',
+};
+
+function markInvalidField(form, message) {
+  for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+  const match = /^([a-z_]+)[.:[]/.exec(message || '');
+  const id = match && FIELD_OF_ERROR[match[1]];
+  const control = id && $(`#${id}`, form);
+  if (!control) return;
+  control.setAttribute('aria-invalid', 'true');
+  control.setAttribute('aria-errormessage', 'form-status');
+  control.focus();
 }

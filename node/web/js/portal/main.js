@@ -2,7 +2,7 @@
 // renders into <main>; on every page change focus moves to the view's heading and the live
 // region announces it, so keyboard and screen-reader users follow along.
 import { api } from '../common/api.js';
-import { $, $$, announce, errorBox, focusHeading, replace } from '../common/dom.js';
+import { $, $$, announce, bindSkipLink, errorBox, focusHeading, replace } from '../common/dom.js';
 import { addStrings, applyStrings, bindLangSwitch, onLangChange, t } from '../common/i18n.js';
 import { portalStrings } from './strings.js';
 import { renderFileView } from './file_view.js';
@@ -74,5 +74,9 @@ onLangChange(() => {
   relabel();
   return applyStrings($('#main'));
 });
-window.addEventListener('hashchange', () => show({ moveFocus: true }));
+// Only "#/..." hashes are pages; the skip link moves focus without leaving the page.
+window.addEventListener('hashchange', () => {
+  if (location.hash === '' || location.hash.startsWith('#/')) show({ moveFocus: true });
+});
+bindSkipLink();
 loadNode().then(() => show({ moveFocus: false }));
