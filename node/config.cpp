@@ -325,11 +325,10 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
   NodeConfig c;
   if (auto r = ReadNode(t, c); !r) return tl::unexpected(r.error());
   std::string data_dir, listen = "127.0.0.1:8080", cert, key, web_root;
-  for (auto r :
-       {ReadString(t, "storage.data_dir", data_dir), ReadString(t, "http.listen", listen),
-        ReadString(t, "http.tls_cert", cert), ReadString(t, "http.tls_key", key),
-        ReadString(t, "http.web_root", web_root),
-        ReadString(t, "log.level", c.log_level), ReadString(t, "log.format", c.log_format)}) {
+  for (auto r : {ReadString(t, "storage.data_dir", data_dir), ReadString(t, "http.listen", listen),
+                 ReadString(t, "http.tls_cert", cert), ReadString(t, "http.tls_key", key),
+                 ReadString(t, "http.web_root", web_root), ReadString(t, "log.level", c.log_level),
+                 ReadString(t, "log.format", c.log_format)}) {
     if (!r) return tl::unexpected(r.error());
   }
   if (data_dir.empty()) return tl::unexpected(Bad("storage.data_dir", "required"));
