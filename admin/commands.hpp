@@ -30,6 +30,8 @@ void AddPeersCommand(CLI::App& app, CommonOptions& common, Command& command);
 void AddFederationCommands(CLI::App& app, CommonOptions& common, Command& command);
 // directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator).
 void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command);
+// open311 key add|list|revoke: API keys of the Open311 facade.
+void AddOpen311Commands(CLI::App& app, CommonOptions& common, Command& command);
 // verify-receipt: a citizen's receipt against the trust anchor alone (works without a node).
 void AddReceiptCommand(CLI::App& app, CommonOptions& common, Command& command);
 

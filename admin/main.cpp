@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   simpul::admin::AddFederationCommands(app, common, command);
   simpul::admin::AddDirectoryCommands(app, common, command);
   simpul::admin::AddReceiptCommand(app, common, command);
+  simpul::admin::AddOpen311Commands(app, common, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

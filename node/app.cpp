@@ -40,6 +40,8 @@
 #include "node/fed/outbox.hpp"
 #include "node/fed/reporter.hpp"
 #include "node/fed/witness_link.hpp"
+#include "node/api/case_json.hpp"
+#include "node/api/open311_routes.hpp"
 #include "node/http/server.hpp"
 #include "node/http/static_site.hpp"
 #include "node/log.hpp"
@@ -47,6 +49,7 @@
 #include "node/service/auth_service.hpp"
 #include "node/service/case_service.hpp"
 #include "node/service/catalog.hpp"
+#include "node/service/open311_keys.hpp"
 #include "node/store/blob_store.hpp"
 #include "node/store/schema.hpp"
 #include "node/tlog/checkpointer.hpp"
@@ -70,6 +73,8 @@ struct NodeApp::Parts {
   std::unique_ptr<service::AccountService> accounts;
   http::Metrics metrics;
   std::unique_ptr<api::ApiContext> api;
+  std::unique_ptr<service::Open311Keys> open311_keys;
+  std::unique_ptr<api::Open311Api> open311_api;
   std::unique_ptr<http::Router> router;
   std::unique_ptr<http::StaticSite> web;  // the web UI's files, served by the router
   net::io_context io;
@@ -339,7 +344,10 @@ net::awaitable<void> AppendLogMetrics(const tlog::Checkpointer& checkpointer, st
       std::to_string(s.witness_refusals) +
       "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
       "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
-      (s.broken.empty() ? "0" : "1") + "\n";
+      (s.broken.empty() ? "0" : "1") +
+      "\n# HELP simpul_tlog_source_mismatches Cases whose rows no longer match their leaves.\n"
+      "# TYPE simpul_tlog_source_mismatches gauge\nsimpul_tlog_source_mismatches " +
+      std::to_string(s.source_mismatches) + "\n";
   co_return;
 }
 
@@ -420,6 +428,19 @@ http::StaticSite LoadWebUi(const NodeConfig& c) {
   return std::move(*site);
 }
 
+// The Open311 GeoReport v2 facade and its key routes. Discovery's URL is completed by Start when
+// the config gives none (the port may be chosen at bind time).
+void AddOpen311(NodeApp::Parts& p) {
+  const auto& o = p.config.open311;
+  p.open311_keys = std::make_unique<service::Open311Keys>(*p.db, p.clock, o.requests_per_minute);
+  api::DiscoveryInfo discovery{api::FormatTime(p.clock()), o.contact, o.key_service,
+                               o.public_url.empty() ? "" : o.public_url + "/open311/v2"};
+  p.open311_api = std::make_unique<api::Open311Api>(
+      api::Open311Api{*p.cases, *p.open311_keys, *p.catalog, *p.db, p.clock, p.config.name,
+                      p.config.region, std::move(discovery)});
+  api::AddOpen311Routes(*p.router, *p.open311_api);
+}
+
 }  // namespace
 
 NodeApp::NodeApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -487,6 +508,7 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
+  AddOpen311(*p);
   p->web = std::make_unique<http::StaticSite>(LoadWebUi(c));
   api::AddWebRoutes(*p->router, *p->web);
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
@@ -501,6 +523,11 @@ Result<std::uint16_t> NodeApp::Start() {
   auto& p = *parts_;
   auto port = p.server->Listen(p.config.listen_address, p.config.listen_port, p.tls.get());
   if (!port) return port;
+  if (p.config.open311.public_url.empty()) {
+    p.open311_api->discovery.url = std::string(p.tls ? "https://" : "http://") +
+                                   p.config.listen_address + ":" + std::to_string(*port) +
+                                   "/open311/v2";
+  }
   p.server->Start();
   std::optional<std::uint16_t> fed_port;
   if (p.fed_server) {

@@ -209,6 +209,37 @@ Result<void> ReadEscalation(const toml::table& t, NodeConfig& c) {
   return {};
 }
 
+// [open311]: the GeoReport v2 facade. Unknown keys are refused, as in [escalation].
+Result<void> ReadOpen311(const toml::table& t, NodeConfig& c) {
+  auto node = t.get("open311");
+  if (node == nullptr) return {};
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return tl::unexpected(Bad("open311", "must be a table"));
+  for (const auto& [key, value] : *table) {
+    if (key.str() != "public_url" && key.str() != "contact" && key.str() != "key_service" &&
+        key.str() != "requests_per_minute") {
+      return tl::unexpected(Bad("open311." + std::string(key.str()),
+                                "unknown key; use public_url, contact, key_service or "
+                                "requests_per_minute"));
+    }
+  }
+  auto& o = c.open311;
+  for (auto r : {ReadString(t, "open311.public_url", o.public_url),
+                 ReadString(t, "open311.contact", o.contact),
+                 ReadString(t, "open311.key_service", o.key_service)}) {
+    if (!r) return r;
+  }
+  if (auto r = ReadInt(t, "open311.requests_per_minute", o.requests_per_minute, 1, 100000); !r) {
+    return r;
+  }
+  if (!o.public_url.empty() && !o.public_url.starts_with("http://") &&
+      !o.public_url.starts_with("https://")) {
+    return tl::unexpected(Bad("open311.public_url", "an http:// or https:// URL"));
+  }
+  while (o.public_url.ends_with('/')) o.public_url.pop_back();
+  return {};
+}
+
 Result<void> ReadFederation(const toml::table& t, NodeConfig& c) {
   auto& f = c.federation;
   std::string listen;
@@ -357,6 +388,7 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
   }
   if (auto r = ReadLimits(t, c); !r) return tl::unexpected(r.error());
   if (auto r = ReadEscalation(t, c); !r) return tl::unexpected(r.error());
+  if (auto r = ReadOpen311(t, c); !r) return tl::unexpected(r.error());
   if (auto r = ReadTransparency(t, c); !r) return tl::unexpected(r.error());
   if (auto r = ReadFederation(t, c); !r) return tl::unexpected(r.error());
   return c;

@@ -18,6 +18,8 @@
 //            breaker_failures, directory_lifetime_h (coordinator), report_interval_s (member
 //            nodes: how often node.report and case.meta go to the coordinator; the coordinator
 //            uses its own value for nodes that have not reported one)
+//   [open311] public_url = "https://lapor.example.go.id"  contact = "..."  key_service = "..."
+//            requests_per_minute = 60  (the GeoReport v2 facade; POSTs per API key per minute)
 //
 // Relative paths are resolved against the directory of the config file.
 
@@ -58,6 +60,15 @@ struct FederationConfig {
   bool enabled() const { return listen_port.has_value(); }
 };
 
+// The Open311 GeoReport v2 facade (README "Open311"). Every field has a usable default.
+struct Open311Config {
+  std::string public_url;  // base URL clients reach the node at; "" = http(s)://<listen>
+  std::string contact = "Hubungi admin instansi / contact the agency's administrator";
+  std::string key_service = "API keys are issued by this node's administrator "
+                            "(simpulctl open311 key add)";
+  int requests_per_minute = 60;  // POST requests per API key per minute
+};
+
 struct NodeConfig {
   std::string node_id;  // "kab:32.04", "kl:kemenkes", "coord:panrb"
   std::string name;
@@ -92,6 +103,7 @@ struct NodeConfig {
   std::string log_format = "text";
 
   FederationConfig federation;
+  Open311Config open311;
 
   std::filesystem::path DatabasePath() const { return data_dir / "simpul.db"; }
   std::filesystem::path KeysDir() const { return data_dir / "keys"; }

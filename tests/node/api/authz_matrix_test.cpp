@@ -10,6 +10,7 @@
 
 #include "node/api/escalation_routes.hpp"
 #include "node/api/monitor_routes.hpp"
+#include "node/api/open311_routes.hpp"
 #include "node/api/routes.hpp"
 #include "node/api/web_routes.hpp"
 #include "node/http/router.hpp"
@@ -81,6 +82,20 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"web_js", std::nullopt},
       {"web_vendor", std::nullopt},
       {"web_assets", std::nullopt},
+      // The Open311 facade: public (filing checks its own api_key); its keys are node-admin only.
+      {"open311_discovery_json", std::nullopt},
+      {"open311_discovery_xml", std::nullopt},
+      {"open311_services_json", std::nullopt},
+      {"open311_services_xml", std::nullopt},
+      {"open311_service_definition", std::nullopt},
+      {"open311_requests_json", std::nullopt},
+      {"open311_requests_xml", std::nullopt},
+      {"open311_request", std::nullopt},
+      {"open311_submit_json", std::nullopt},
+      {"open311_submit_xml", std::nullopt},
+      {"open311_key_list", Roles{Role::kNodeAdmin}},
+      {"open311_key_create", Roles{Role::kNodeAdmin}},
+      {"open311_key_revoke", Roles{Role::kNodeAdmin}},
   };
   return kMatrix;
 }
@@ -123,6 +138,10 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
         *db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
     AddMonitorRoutes(*router_, *monitor_);
     AddWebRoutes(*router_, web_);
+    open311_keys_ = std::make_unique<service::Open311Keys>(*db_, clock_, 60);
+    open311_ = std::make_unique<Open311Api>(
+        Open311Api{*cases_, *open311_keys_, *catalog_, *db_, clock_, "node", "32.04", {}});
+    AddOpen311Routes(*router_, *open311_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -145,6 +164,8 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<EscalationApi> escalations_;
   http::StaticSite web_;
+  std::unique_ptr<service::Open311Keys> open311_keys_;
+  std::unique_ptr<Open311Api> open311_;
 };
 
 bool DeniedByRouter(const http::ApiResponse& r) {
