@@ -12,6 +12,7 @@
 #include "node/api/monitor_routes.hpp"
 #include "node/api/open311_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/web_routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
 
@@ -74,6 +75,13 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"monitor_node", kMonitoring},
       {"monitor_sla", kMonitoring},
       {"monitor_trends", kMonitoring},
+      // The web UI's static files.
+      {"web_portal", std::nullopt},
+      {"web_staff", std::nullopt},
+      {"web_dashboard", std::nullopt},
+      {"web_js", std::nullopt},
+      {"web_vendor", std::nullopt},
+      {"web_assets", std::nullopt},
       // The Open311 facade: public (filing checks its own api_key); its keys are node-admin only.
       {"open311_discovery_json", std::nullopt},
       {"open311_discovery_xml", std::nullopt},
@@ -129,6 +137,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     monitor_ = std::make_unique<MonitorApi>(MonitorApi{
         *db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
     AddMonitorRoutes(*router_, *monitor_);
+    AddWebRoutes(*router_, web_);
     open311_keys_ = std::make_unique<service::Open311Keys>(*db_, clock_, 60);
     open311_ = std::make_unique<Open311Api>(
         Open311Api{*cases_, *open311_keys_, *catalog_, *db_, clock_, "node", "32.04", {}});
@@ -154,6 +163,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   std::unique_ptr<MonitorApi> monitor_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<EscalationApi> escalations_;
+  http::StaticSite web_;
   std::unique_ptr<service::Open311Keys> open311_keys_;
   std::unique_ptr<Open311Api> open311_;
 };
