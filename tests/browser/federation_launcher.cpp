@@ -115,7 +115,7 @@ Result<std::string> File(HttpClient& client, const std::string& category, const 
                                    {"title", title},
                                    {"body", body},
                                    {"region", "32.04"},
-                                   {"reporter", {{"name", "Siti Aminah"}}}}
+                                   {"reporter", {{"name", "Siti Aminah"}, {"phone", "081234567890"}}}}
                                   .dump();
   auto reply = bench::Call(client, "POST", "/api/v1/complaints", request, "", 201);
   if (!reply) return tl::unexpected(reply.error());

@@ -1,92 +1,51 @@
-// The console's view of the common web modules: the API client, translation and element
-// helpers the staff console and the coordinator dashboard use. Temporary local versions until the
-// common modules land; every page imports these names from here only.
+// The console's view of the common web modules (js/common): the API client, translation and
+// element helpers in the shape the staff console and the coordinator dashboard use them. Every
+// console page imports these names from here only.
+import {ApiError, api, getToken, setToken} from '../common/api.js';
+import {el, formatTime as commonFormatTime} from '../common/dom.js';
+import {addStrings, bindLangSwitch, lang, onLangChange, t} from '../common/i18n.js';
 
-const TOKEN_KEY = 'simpul.token';
-const LANG_KEY = 'simpul.lang';
-const dictionaries = [];
-const languageListeners = [];
+export {ApiError, addStrings, bindLangSwitch, onLangChange as onLanguageChange, setToken, t};
+export const token = getToken;
+export const language = lang;
 
-// An API failure as the server named it: HTTP status, error code and message.
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
+// Sends `method path` with an optional JSON body and the session token; resolves to the parsed
+// body, rejects with ApiError (the node's code and message).
+export function request(method, path, body) {
+  return api(path, {method, body});
 }
 
-export function token() { return sessionStorage.getItem(TOKEN_KEY); }
-export function setToken(value) {
-  if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
-}
-
-// Sends a JSON request with the session token; resolves to the parsed body, rejects with ApiError.
-export async function request(method, path, body) {
-  const headers = {Accept: 'application/json'};
-  if (token()) headers.Authorization = `Bearer ${token()}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+// Fetches `path` with the session token and saves the answer as `filename` (CSV exports and
+// attachments, which a plain link cannot fetch with a bearer token). Rejects with ApiError.
+export async function download(path, filename) {
   let response;
   try {
-    response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+    response = await fetch(path, {headers: {Authorization: `Bearer ${getToken()}`}});
   } catch (e) {
     throw new ApiError(0, 'network', e.message);
   }
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!response.ok) {
-    const err = data && data.error ? data.error : {code: 'http_' + response.status, message: text};
-    throw new ApiError(response.status, err.code, err.message);
-  }
-  return data;
-}
-
-// Fetches `path` with the session token as a file download (for CSV exports).
-export async function download(path, filename) {
-  const response = await fetch(path, {headers: {Authorization: `Bearer ${token()}`}});
-  if (!response.ok) throw new ApiError(response.status, 'http_' + response.status, await response.text());
+  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, await response.text());
   const url = URL.createObjectURL(await response.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
+  const a = el('a', {href: url, download: filename});
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function language() { return localStorage.getItem(LANG_KEY) || 'id'; }
-export function setLanguage(lang) {
-  localStorage.setItem(LANG_KEY, lang);
-  document.documentElement.lang = lang;
-  for (const f of languageListeners) f(lang);
-}
-export function onLanguageChange(f) { languageListeners.push(f); }
-export function addStrings(dict) { dictionaries.push(dict); }
-
-// The text for `key` in the current language ({name} placeholders filled from `vars`).
-export function t(key, vars = {}) {
-  const lang = language();
-  for (const d of dictionaries) {
-    const s = (d[lang] && d[lang][key]) ?? (d.id && d.id[key]);
-    if (s !== undefined) return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
-  }
-  return key;
+// A date-time in the reader's language, or '—' when absent (ISO text or epoch milliseconds).
+export function formatTime(value) {
+  if (value === null || value === undefined || value === '') return t('none');
+  return commonFormatTime(typeof value === 'number' ? new Date(value).toISOString() : value, lang());
 }
 
-// Creates <tag> with attributes (on* as listeners) and children (strings become text nodes).
+// el() with listeners given as onclick/onchange/... attributes.
 export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
+  const plain = {};
+  const on = {};
   for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) node.addEventListener(k.slice(2).toLowerCase(), v);
-    else if (k === 'class') node.className = v;
-    else node.setAttribute(k, v === true ? '' : String(v));
+    if (k.startsWith('on') && typeof v === 'function') on[k.slice(2).toLowerCase()] = v;
+    else plain[k] = v;
   }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
+  return el(tag, {...plain, on}, ...children);
 }

@@ -1,7 +1,7 @@
 // The frame shared by the staff console and the coordinator dashboard: header with the language
 // switch and the signed-in user, the sign-in form (POST /api/v1/auth/login; the token lives in
 // sessionStorage), sign-out, and a status line announced to screen readers.
-import {ApiError, addStrings, h, language, onLanguageChange, request, setLanguage, setToken, t,
+import {ApiError, addStrings, bindLangSwitch, h, language, onLanguageChange, request, setToken, t,
   token} from './base.js';
 import strings from './strings.js';
 
@@ -68,8 +68,6 @@ export function startConsole({titleKey, render, hashRoutes = true}) {
     document.title = t(titleKey);
     skip.textContent = t('skip');
     title.textContent = t(titleKey);
-    langButton.textContent = t('lang.switch');
-    langButton.setAttribute('aria-label', t('lang.label'));
     logout.textContent = t('logout');
     logout.hidden = !user;
     who.textContent = user ? t('signed_in_as', {user: user.username, role: t('role.' + user.role)}) : '';
@@ -94,7 +92,7 @@ export function startConsole({titleKey, render, hashRoutes = true}) {
     }
   };
 
-  langButton.addEventListener('click', () => setLanguage(language() === 'id' ? 'en' : 'id'));
+  bindLangSwitch(langButton);
   onLanguageChange(draw);
   logout.addEventListener('click', async () => {
     try { await request('POST', '/api/v1/auth/logout'); } catch { /* the token is dropped anyway */ }

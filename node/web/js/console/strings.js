@@ -3,8 +3,6 @@ export default {
   id: {
     'app.staff': 'Konsol Petugas Simpul',
     'app.dashboard': 'Dasbor Koordinator Nasional',
-    'lang.switch': 'English',
-    'lang.label': 'Ganti bahasa ke bahasa Inggris',
     'skip': 'Lewati ke konten utama',
     'login.title': 'Masuk',
     'login.username': 'Nama pengguna',
@@ -59,8 +57,6 @@ export default {
   en: {
     'app.staff': 'Simpul Staff Console',
     'app.dashboard': 'National Coordinator Dashboard',
-    'lang.switch': 'Bahasa Indonesia',
-    'lang.label': 'Switch language to Indonesian',
     'skip': 'Skip to main content',
     'login.title': 'Sign in',
     'login.username': 'Username',

@@ -1,16 +1,9 @@
 // Tables and formatting shared by the console pages: times in the reader's language, a case state
 // as a labelled badge, and a data table whose column headers sort it (keyboard: Enter or Space on
 // the header button; aria-sort tells screen readers the order).
-import {h, language, t} from './base.js';
+import {formatTime, h, t} from './base.js';
 
-// An ISO time (or epoch milliseconds) as a local date and time; '—' when absent.
-export function formatTime(value) {
-  if (value === null || value === undefined || value === '') return t('none');
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return String(value);
-  return d.toLocaleString(language() === 'id' ? 'id-ID' : 'en-GB',
-    {dateStyle: 'medium', timeStyle: 'short'});
-}
+export {formatTime};
 
 // Milliseconds as a short human duration (e.g. "3 min", "2 h").
 export function formatAge(ms) {

@@ -79,7 +79,7 @@ function draw(section, user, c, context) {
     c.overdue ? h('strong', {class: 'overdue'}, ` ${t('overdue')}`) : null);
   const flags = [c.anonymous && t('case.anonymous'), c.confidential && t('case.confidential')]
     .filter(Boolean).join(', ') || t('case.public');
-  section.replaceChildren(
+  section.replaceChildren(...[
     h('p', {}, h('a', {href: '#/'}, t('case.back'))), head,
     h('section', {class: 'card', 'aria-labelledby': 'content-title'},
       h('h3', {id: 'content-title'}, t('case.content')),
@@ -93,7 +93,7 @@ function draw(section, user, c, context) {
     h('section', {class: 'card', 'aria-labelledby': 'att-title'}, h('h3', {id: 'att-title'}, t('case.attachments')), attachments(c)),
     h('section', {class: 'card'}, slaTable(c)),
     h('section', {class: 'card'}, history(c)),
-    actionForms(c, user, context, (updated) => draw(section, user, updated, context)));
+    actionForms(c, user, context, (updated) => draw(section, user, updated, context))].filter(Boolean));
 }
 
 export async function renderCase(section, user, id) {
