@@ -46,7 +46,7 @@ function eventNote(e) {
   const d = e.detail && typeof e.detail === 'object' ? e.detail : {};
   const parts = [e.reason, d.message, d.unit_name || d.unit, d.to && `→ ${d.to}`,
     d.suggested_node && `→ ${d.suggested_node}`, d.archive_reason && t('archive.' + d.archive_reason),
-    d.note, d.handler && `${d.handler}: ${d.state ?? ''}`];
+    d.note, d.state && typeof d.state === 'string' && t('state.' + d.state)];
   return parts.filter((p) => p && typeof p === 'string').join(' · ') || t('none');
 }
 

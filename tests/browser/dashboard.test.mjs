@@ -1,0 +1,86 @@
+// The coordinator dashboard on real data: a ministry and a regency that have sent node.report and
+// case.meta to a real coordinator (every second). The health table lists both, the province grid
+// marks Jawa Barat (32) as reporting, the SLA ranking marks the Top 12, the trend charts are drawn
+// from non-empty data with a data-table alternative, the CSV export downloads, and the page fits
+// a phone-sized screen. Screenshots go to $SIMPUL_ARTIFACTS_DIR/screenshots.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import {after, before, test} from 'node:test';
+import {startFederation} from './federation.mjs';
+import {launchBrowser, screenshot, signIn} from './console_helpers.mjs';
+
+let fed;
+let browser;
+
+before(async () => {
+  fed = await startFederation({reportIntervalS: 1});
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await fed?.stop();
+});
+
+async function openDashboard(page) {
+  await signIn(page, fed.coordinator, '/dashboard/');
+  await page.locator('#trend-month, #trends .card').first().waitFor();
+  await page.locator('#alerts h2').waitFor();
+}
+
+test('the dashboard shows the federation, the ranking and charts from real reports', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+  await openDashboard(page);
+
+  for (const node of [fed.ministry, fed.regency]) {
+    const row = page.locator('#health tbody tr', {hasText: node.node_id});
+    await row.waitFor();
+    assert.match(await row.innerText(), /aktif/);
+    assert.doesNotMatch(await row.innerText(), /SENYAP/);
+  }
+  const jabar = page.locator('#province-grid [data-province="32"]');
+  assert.equal(await jabar.getAttribute('data-status'), 'ok');
+  assert.match(await jabar.innerText(), /semua aktif/);
+  assert.equal(await page.locator('#province-grid li').count(), 38);
+  assert.equal(await page.locator('#province-grid [data-province="11"]').getAttribute('data-status'), 'none');
+
+  const top = page.locator('#sla-ranking tbody tr', {hasText: 'TOP 12'});
+  assert.ok(await top.count() >= 1, 'at least one node is in the Top 12');
+  assert.match(await page.locator('#sla-ranking').innerText(), new RegExp(fed.regency.node_id));
+
+  // Chart.js drew the category chart from the reported cases: its data sums to every seeded case
+  // (and the case left to forward), and the canvas has painted pixels.
+  const drawn = await page.evaluate(() => {
+    const canvas = document.getElementById('trend-category');
+    const chart = window.Chart.getChart(canvas);
+    const total = chart.data.datasets.reduce((s, d) => s + d.data.reduce((a, b) => a + b, 0), 0);
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
+    return {total, labels: chart.data.labels, painted};
+  });
+  assert.ok(drawn.total >= 2 * fed.seeded_cases, `chart total ${drawn.total}`);
+  assert.ok(drawn.labels.includes('infrastruktur.jalan'), drawn.labels.join());
+  assert.ok(drawn.painted > 1000, `painted pixels ${drawn.painted}`);
+
+  const table = page.locator('#trend-category-data');
+  assert.equal(await table.isVisible(), false);
+  await page.locator('#trend-category-toggle').click();
+  assert.equal(await table.isVisible(), true);
+  assert.match(await table.innerText(), /kesehatan\.puskesmas/);
+  await screenshot(page, 'dashboard-desktop');
+
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.locator('button[data-csv="monitor-nodes"]').click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /^node_id,name,class/);
+  assert.match(csv, new RegExp(fed.regency.node_id.replace('.', '\\.')));
+});
+
+test('the dashboard fits a phone-sized screen', async () => {
+  const page = await browser.newPage({viewport: {width: 390, height: 844}});
+  await openDashboard(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width}px wide`);
+  await screenshot(page, 'dashboard-phone');
+});
