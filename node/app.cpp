@@ -24,6 +24,7 @@
 #include "node/api/log_routes.hpp"
 #include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/web_routes.hpp"
 #include "node/api/witness_routes.hpp"
 #include "node/coord/own_entry.hpp"
 #include "node/coord/witness.hpp"
@@ -40,6 +41,7 @@
 #include "node/fed/reporter.hpp"
 #include "node/fed/witness_link.hpp"
 #include "node/http/server.hpp"
+#include "node/http/static_site.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
 #include "node/service/auth_service.hpp"
@@ -69,6 +71,7 @@ struct NodeApp::Parts {
   http::Metrics metrics;
   std::unique_ptr<api::ApiContext> api;
   std::unique_ptr<http::Router> router;
+  std::unique_ptr<http::StaticSite> web;  // the web UI's files, served by the router
   net::io_context io;
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<http::HttpServer> server;
@@ -400,6 +403,23 @@ Result<void> BuildFederation(NodeApp::Parts& p) {
   return BuildFederationListener(p);
 }
 
+// The web UI from [http] web_root (or the default). A node without its web files still serves
+// the API: the web routes then answer 404 saying what to set.
+http::StaticSite LoadWebUi(const NodeConfig& c) {
+  const std::filesystem::path root = c.web_root.empty() ? http::DefaultWebRoot() : c.web_root;
+  auto site = http::StaticSite::Load(root);
+  if (!site) {
+    LogEvent(spdlog::level::warn, "web_ui_unavailable", {{"error", site.error().message}});
+    return http::StaticSite(site.error().message);
+  }
+  for (const auto& name : site->skipped()) {
+    LogEvent(spdlog::level::warn, "web_file_outside_root", {{"file", name}});
+  }
+  LogEvent(spdlog::level::info, "web_ui_loaded",
+           {{"root", root.string()}, {"files", site->size()}});
+  return std::move(*site);
+}
+
 }  // namespace
 
 NodeApp::NodeApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -467,6 +487,8 @@ Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clo
   p->router = std::make_unique<http::Router>(
       [raw](std::string token) { return raw->auth->Authenticate(std::move(token)); });
   api::AddAllRoutes(*p->router, *p->api);
+  p->web = std::make_unique<http::StaticSite>(LoadWebUi(c));
+  api::AddWebRoutes(*p->router, *p->web);
   p->server = std::make_unique<http::HttpServer>(p->io, *p->router, p->metrics, c.limits);
   if (c.federation.enabled()) {
     if (auto r = BuildFederation(*p); !r) return tl::unexpected(r.error());

@@ -324,10 +324,11 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
   }
   NodeConfig c;
   if (auto r = ReadNode(t, c); !r) return tl::unexpected(r.error());
-  std::string data_dir, listen = "127.0.0.1:8080", cert, key;
+  std::string data_dir, listen = "127.0.0.1:8080", cert, key, web_root;
   for (auto r :
        {ReadString(t, "storage.data_dir", data_dir), ReadString(t, "http.listen", listen),
         ReadString(t, "http.tls_cert", cert), ReadString(t, "http.tls_key", key),
+        ReadString(t, "http.web_root", web_root),
         ReadString(t, "log.level", c.log_level), ReadString(t, "log.format", c.log_format)}) {
     if (!r) return tl::unexpected(r.error());
   }
@@ -343,6 +344,10 @@ Result<NodeConfig> ParseConfig(std::string_view text, const std::filesystem::pat
         std::filesystem::path(cert).is_absolute() ? std::filesystem::path(cert) : base_dir / cert;
     c.tls_key =
         std::filesystem::path(key).is_absolute() ? std::filesystem::path(key) : base_dir / key;
+  }
+  if (!web_root.empty()) {
+    c.web_root = std::filesystem::path(web_root).is_absolute() ? std::filesystem::path(web_root)
+                                                               : base_dir / web_root;
   }
   if (c.log_format != "text" && c.log_format != "json") {
     return tl::unexpected(Bad("log.format", "\"text\" or \"json\""));

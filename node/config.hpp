@@ -71,6 +71,7 @@ struct NodeConfig {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::filesystem::path tls_cert, tls_key;  // both empty: plain HTTP
+  std::filesystem::path web_root;  // the web UI's files; empty: http::DefaultWebRoot()
   int io_threads = 2;
   int db_readers = 2;
   http::ServerLimits limits;

@@ -19,12 +19,29 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
+// True for a final "{*name}" segment, which matches the rest of the path.
+bool IsTail(std::string_view segment) {
+  return segment.size() > 3 && segment.starts_with("{*") && segment.back() == '}';
+}
+
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string>* params) {
   auto want = Segments(pattern);
   auto have = Segments(path);
-  if (want.size() != have.size()) return false;
   std::map<std::string, std::string> found;
+  if (!want.empty() && IsTail(want.back())) {
+    const size_t fixed = want.size() - 1;
+    if (have.size() < fixed) return false;
+    std::string rest;
+    for (size_t i = fixed; i < have.size(); ++i) {
+      if (i > fixed) rest += '/';
+      rest += have[i];
+    }
+    found.emplace(std::string(want.back().substr(2, want.back().size() - 3)), std::move(rest));
+    want.pop_back();
+    have.resize(fixed);
+  }
+  if (want.size() != have.size()) return false;
   for (size_t i = 0; i < want.size(); ++i) {
     if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
       found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::string(have[i]));

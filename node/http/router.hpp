@@ -8,7 +8,9 @@
 //   router.Add({Method::kPost, "/api/v1/cases/{id}/verify", Access::Roles({Role::kVerifier}),
 //               "case_verify", handler});
 //
-// Patterns are literal segments and {name} segments (one whole segment each). Thread safety: Add
+// Patterns are literal segments and {name} segments (one whole segment each); a final {*name}
+// segment matches the rest of the path (zero or more segments, joined by '/', empty segments
+// dropped) — the static web routes use it. Thread safety: Add
 // only before serving; Dispatch from any number of threads afterwards.
 
 #include <cstddef>

@@ -11,6 +11,7 @@
 #include "node/api/escalation_routes.hpp"
 #include "node/api/monitor_routes.hpp"
 #include "node/api/routes.hpp"
+#include "node/api/web_routes.hpp"
 #include "node/http/router.hpp"
 #include "tests/node/service/service_test_support.hpp"
 
@@ -73,6 +74,13 @@ const std::map<std::string, std::optional<Roles>>& ExpectedMatrix() {
       {"monitor_node", kMonitoring},
       {"monitor_sla", kMonitoring},
       {"monitor_trends", kMonitoring},
+      // The web UI's static files.
+      {"web_portal", std::nullopt},
+      {"web_staff", std::nullopt},
+      {"web_dashboard", std::nullopt},
+      {"web_js", std::nullopt},
+      {"web_vendor", std::nullopt},
+      {"web_assets", std::nullopt},
   };
   return kMatrix;
 }
@@ -114,6 +122,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
     monitor_ = std::make_unique<MonitorApi>(MonitorApi{
         *db_, [] { return std::shared_ptr<const federation::Directory>(); }, clock_, {}});
     AddMonitorRoutes(*router_, *monitor_);
+    AddWebRoutes(*router_, web_);
   }
 
   // Dispatches `route` as `role` (nullopt: no session) and returns the response.
@@ -135,6 +144,7 @@ class AuthzMatrixTest : public service::testing::ServiceTest {
   std::unique_ptr<MonitorApi> monitor_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<EscalationApi> escalations_;
+  http::StaticSite web_;
 };
 
 bool DeniedByRouter(const http::ApiResponse& r) {

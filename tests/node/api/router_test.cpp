@@ -63,6 +63,22 @@ TEST(RouterTest, MatchesPatternAndExtractsParameters) {
   EXPECT_EQ(nlohmann::json::parse(res.body)["who"], "nobody");
 }
 
+TEST(RouterTest, TailSegmentMatchesTheRestOfThePath) {
+  Router router([](std::string) -> net::awaitable<Result<service::Principal>> {
+    co_return Fail(ErrorCode::kUnauthenticated, "no sessions here");
+  });
+  router.Add({Method::kGet, "/web/{*file}", Access::Public(), "web",
+              [](ApiRequest&) -> net::awaitable<ApiResponse> { co_return ApiResponse{}; }});
+  std::map<std::string, std::string> params;
+  ASSERT_NE(router.Match(Method::kGet, "/web/js/common/api.js", &params), nullptr);
+  EXPECT_EQ(params["file"], "js/common/api.js");
+  ASSERT_NE(router.Match(Method::kGet, "/web/", &params), nullptr);
+  EXPECT_EQ(params["file"], "");
+  ASSERT_NE(router.Match(Method::kGet, "/web", &params), nullptr);
+  EXPECT_EQ(router.Match(Method::kGet, "/webx/a", &params), nullptr);
+  EXPECT_EQ(router.Match(Method::kGet, "/api/web/a", &params), nullptr);
+}
+
 TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   auto router = MakeRouter();
   EXPECT_EQ(Send(router, Req(Method::kGet, "/nope")).status, 404);
