@@ -103,7 +103,7 @@ export function startConsole({titleKey, render, hashRoutes = true}) {
   if (hashRoutes) window.addEventListener('hashchange', () => { if (user) draw(); });
 
   // Focuses the content without touching the hash, which routes the console.
-  const skip = h('a', {href: '#main', class: 'skip', onclick: (ev) => { ev.preventDefault(); main.focus(); }});
+  const skip = h('a', {href: '#main', class: 'skip-link', onclick: (ev) => { ev.preventDefault(); main.focus(); }});
   document.body.replaceChildren(skip,
     h('header', {class: 'top'}, title, h('nav', {class: 'tools'}, who, langButton, logout)),
     statusLine, main);

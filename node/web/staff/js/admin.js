@@ -47,7 +47,7 @@ function toggleButton(u, refresh) {
       announce(t('saved'), 'ok');
       refresh();
     } catch (e) { announceError(e); }
-  }}, t(u.disabled ? 'admin.enable' : 'admin.disable'), h('span', {class: 'sr-only'}, ` ${u.username}`));
+  }}, t(u.disabled ? 'admin.enable' : 'admin.disable'), h('span', {class: 'visually-hidden'}, ` ${u.username}`));
 }
 
 export async function renderAdmin(section, user) {
