@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Simpul builds and runs with. Safe to run again.
 #   deploy/install-deps.sh          build + runtime dependencies
+#   deploy/install-deps.sh --tests  also Debian's chromium, which the browser tests drive
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libsodium-dev
   nlohmann-json3-dev libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
-  libgtest-dev curl python3
+  libgtest-dev curl python3 nodejs npm
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium fonts-dejavu-core)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,7 @@
 # (see README: Benchmarks). Exits non-zero if anything fails.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/deploy/install-deps.sh"
+"$root/deploy/install-deps.sh" --tests
 "$root/deploy/build.sh" -DSIMPUL_BUILD_TESTS=ON
 build="${SIMPUL_BUILD_DIR:-$root/build}"
 cd "$build"

@@ -5,20 +5,28 @@
 // and the handler's state. Screenshots go to $SIMPUL_ARTIFACTS_DIR/screenshots.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {startFederation} from './federation.mjs';
-import {launchBrowser, screenshot, signIn, eventually} from './console_helpers.mjs';
+import {eventually, launchBrowser, newPage, screenshot} from './harness.mjs';
+import {MINISTRY, REGENCY, REGENCY_UNIT, fileComplaint, seedCases, signIn,
+  startConsoleFederation} from './console_support.mjs';
 
 let fed;
 let browser;
+let ministry;
+let regency;
+let toForward;
 
 before(async () => {
-  fed = await startFederation();
   browser = await launchBrowser();
+  fed = await startConsoleFederation();
+  ministry = fed.members.get(MINISTRY);
+  regency = fed.members.get(REGENCY);
+  toForward = await fileComplaint(ministry, 'infrastruktur.jalan', 'Jalan desa rusak berat');
+  await seedCases(ministry, ['infrastruktur.jembatan'], 2, 0);
 });
 
 after(async () => {
-  await browser?.close();
-  await fed?.stop();
+  if (browser) await browser.close();
+  if (fed) await fed.stop();
 });
 
 // Opens the case detail at `node` and waits for its history table.
@@ -36,54 +44,54 @@ async function act(page, action, label, fill = async () => {}) {
 }
 
 test('a case forwarded from the ministry console is answered at the regency console', async () => {
-  const id = fed.case_to_forward;
-  const ministry = await browser.newPage();
-  await signIn(ministry, fed.ministry, '/staff/');
-  await openCase(ministry, fed.ministry, id);
-  await act(ministry, 'verify', 'Verifikasi');
-  await ministry.locator('#action-forward summary').click();
+  const id = toForward;
+  const atMinistry = await newPage(browser, {width: 1280, height: 900});
+  await signIn(atMinistry, ministry, '/staff/');
+  await openCase(atMinistry, ministry, id);
+  await act(atMinistry, 'verify', 'Verifikasi');
+  await atMinistry.locator('#action-forward summary').click();
   // The suggestion comes from the signed directory: the regency's jurisdiction covers 32.04.
-  const suggestion = ministry.getByLabel(new RegExp(fed.regency.node_id.replace('.', '\\.')));
-  await suggestion.check();
-  assert.equal(await ministry.locator('#forward-target_node').inputValue(), fed.regency.node_id);
-  await ministry.getByRole('button', {name: 'Kirim: Teruskan ke instansi lain'}).click();
-  await ministry.locator('#status[data-kind=ok]').waitFor();
-  assert.match(await ministry.locator('#case-title').innerText(), /Diteruskan/);
-  assert.match(await ministry.locator('#history').innerText(), new RegExp(`→ ${fed.regency.node_id}`));
-  await screenshot(ministry, 'console-ministry-forwarded');
+  await atMinistry.getByLabel(new RegExp(REGENCY.replace('.', '\\.'))).check();
+  assert.equal(await atMinistry.locator('#forward-target_node').inputValue(), REGENCY);
+  await atMinistry.getByRole('button', {name: 'Kirim: Teruskan ke instansi lain'}).click();
+  await atMinistry.locator('#status[data-kind=ok]').waitFor();
+  assert.match(await atMinistry.locator('#case-title').innerText(), /Diteruskan/);
+  assert.match(await atMinistry.locator('#history').innerText(), new RegExp(`→ ${REGENCY}`));
+  await screenshot(atMinistry, 'console-ministry-forwarded');
 
-  const regency = await browser.newPage();
-  await signIn(regency, fed.regency, '/staff/');
-  const row = regency.locator(`#queue tr[data-id="${id}"]`);
+  const atRegency = await newPage(browser, {width: 1280, height: 900});
+  await signIn(atRegency, regency, '/staff/');
+  const row = atRegency.locator(`#queue tr[data-id="${id}"]`);
   await eventually(async () => {
-    await regency.goto(`${fed.regency.url}/staff/#/?state=submitted`);
-    await regency.locator('#queue, .empty').first().waitFor();
+    await atRegency.goto(`${regency.url}/staff/#/?state=submitted`);
+    await atRegency.locator('#queue, .empty').first().waitFor();
     return (await row.count()) === 1;
-  }, 'the forwarded case in the regency queue');
-  await screenshot(regency, 'console-regency-queue');
+  }, {what: 'the forwarded case in the regency queue', timeout: 30000});
+  await screenshot(atRegency, 'console-regency-queue');
   await row.getByRole('link').click();
-  await regency.locator('#history').waitFor();
-  assert.match(await regency.locator('#fed-title + dl').innerText(), new RegExp(fed.ministry.node_id));
-  await act(regency, 'verify', 'Verifikasi');
-  await act(regency, 'dispose', 'Disposisi ke unit',
-    (p) => p.locator('#dispose-unit').selectOption(fed.regency_unit));
+  await atRegency.locator('#history').waitFor();
+  assert.match(await atRegency.locator('#fed-title + dl').innerText(), new RegExp(MINISTRY));
+  await act(atRegency, 'verify', 'Verifikasi');
+  await act(atRegency, 'dispose', 'Disposisi ke unit',
+    (p) => p.locator('#dispose-unit').selectOption(REGENCY_UNIT));
   const answer = 'Tim Dinas PU sudah menambal jalan pada 24 November.';
-  await act(regency, 'respond', 'Tindak lanjut', (p) => p.locator('#respond-message').fill(answer));
-  assert.match(await regency.locator('#case-title').innerText(), /Ditindaklanjuti/);
-  await screenshot(regency, 'console-regency-answered');
+  await act(atRegency, 'respond', 'Tindak lanjut', (p) => p.locator('#respond-message').fill(answer));
+  assert.match(await atRegency.locator('#case-title').innerText(), /Ditindaklanjuti/);
+  await screenshot(atRegency, 'console-regency-answered');
 
   await eventually(async () => {
-    await openCase(ministry, fed.ministry, id);
-    return (await ministry.locator('#history').innerText()).includes(answer);
-  }, 'the answer in the ministry case history');
-  assert.match(await ministry.locator('#fed-title + dl').innerText(), /Ditindaklanjuti/);
-  await screenshot(ministry, 'console-ministry-sees-answer');
+    await openCase(atMinistry, ministry, id);
+    return (await atMinistry.locator('#history').innerText()).includes(answer);
+  }, {what: 'the answer in the ministry case history', timeout: 30000});
+  assert.match(await atMinistry.locator('#fed-title + dl').innerText(), /Ditindaklanjuti/);
+  await screenshot(atMinistry, 'console-ministry-sees-answer');
+  assert.deepEqual([...atMinistry.problems, ...atRegency.problems], []);
 });
 
 test('a stale action is refused with the actions allowed now', async () => {
-  const page = await browser.newPage();
-  await signIn(page, fed.ministry, '/staff/');
-  await page.goto(`${fed.ministry.url}/staff/#/?state=submitted`);
+  const page = await newPage(browser);
+  await signIn(page, ministry, '/staff/');
+  await page.goto(`${ministry.url}/staff/#/?state=submitted`);
   await page.locator('#queue').waitFor();
   await page.locator('#queue tbody a').first().click();
   await page.locator('#action-verify').waitFor();
@@ -100,4 +108,17 @@ test('a stale action is refused with the actions allowed now', async () => {
   await refusal.getByText('Tindakan yang diizinkan sekarang').waitFor();
   assert.match(await refusal.innerText(), /Disposisi ke unit/);
   await screenshot(page, 'console-refused-action');
+});
+
+test('sign-in: a wrong password is refused, the sixth try is locked out', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${ministry.url}/staff/`);
+  for (let i = 0; i < 6; i += 1) {
+    await page.getByLabel('Nama pengguna').fill('admin');
+    await page.getByLabel('Kata sandi').fill('salah-sekali');
+    await page.getByRole('button', {name: 'Masuk'}).click();
+    await page.locator('#login-error:not(:empty)').waitFor();
+  }
+  assert.match(await page.locator('#login-error').innerText(), /dikunci sementara/);
+  await screenshot(page, 'console-locked-out');
 });

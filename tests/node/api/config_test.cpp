@@ -25,6 +25,18 @@ TEST(ConfigTest, MinimalConfigGetsDefaultsAndResolvesRelativeDataDir) {
   EXPECT_EQ(c->sla.verify_working_days, 3);
 }
 
+TEST(ConfigTest, WebRootDefaultsToEmptyAndResolvesRelativePaths) {
+  auto defaults = ParseConfig(kMinimal, "/etc/simpul");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_TRUE(defaults->web_root.empty());  // the node then uses http::DefaultWebRoot()
+  auto set = ParseConfig(std::string(kMinimal) + "[http]\nweb_root = \"web\"\n", "/etc/simpul");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->web_root, std::filesystem::path("/etc/simpul/web"));
+  auto absolute = ParseConfig(std::string(kMinimal) + "[http]\nweb_root = \"/srv/web\"\n", "/");
+  ASSERT_TRUE(absolute) << absolute.error().message;
+  EXPECT_EQ(absolute->web_root, std::filesystem::path("/srv/web"));
+}
+
 TEST(ConfigTest, ShippedExampleConfigParses) {
   auto c = LoadConfig(SIMPUL_EXAMPLE_CONFIG);
   ASSERT_TRUE(c) << c.error().message;

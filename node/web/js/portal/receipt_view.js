@@ -37,11 +37,15 @@ function resultItem(r) {
 
 function paintChecks(box, results) {
   const bad = results.some((r) => r.status === 'bad');
+  const waiting = results.some((r) => r.status === 'wait');
   const allOk = results.every((r) => r.status === 'ok');
-  const summary = bad ? t('check.some_bad') : (allOk ? t('check.all_ok') : t('check.pending'));
+  let summary = t('check.available_ok');
+  if (bad) summary = t('check.some_bad');
+  else if (waiting) summary = t('check.pending');
+  else if (allOk) summary = t('check.all_ok');
   replace(box,
     el('ul', { class: 'checks' }, results.map(resultItem)),
-    el('p', { class: `notice ${bad ? 'error' : (allOk ? 'ok' : 'wait')}`, id: 'check-summary' }, summary));
+    el('p', { class: `notice ${bad ? 'error' : (waiting ? 'wait' : 'ok')}`, id: 'check-summary' }, summary));
   return summary;
 }
 

@@ -80,6 +80,7 @@ export const portalStrings = {
     'check.no_federation': 'Kantor ini belum tergabung dalam federasi, jadi belum ada saksi.',
     'check.keys_note': 'Kunci log dan saksi diambil dari direktori federasi yang dikirim kantor ini. Untuk pemeriksaan terhadap jangkar kepercayaan koordinator saja, gunakan "simpulctl verify-receipt".',
     'check.all_ok': 'Semua pemeriksaan tanda terima berhasil.',
+    'check.available_ok': 'Semua pemeriksaan yang tersedia berhasil.',
     'check.some_bad': 'Ada pemeriksaan yang gagal. Simpan tanda terima Anda dan laporkan kepada pengawas (Ombudsman).',
 
     'track.title': 'Lacak laporan',
@@ -225,6 +226,7 @@ export const portalStrings = {
     'check.no_federation': 'This office is not in a federation yet, so there is no witness.',
     'check.keys_note': "The log and witness keys come from the federation directory this office sent. To check against the coordinator's trust anchor alone, use \"simpulctl verify-receipt\".",
     'check.all_ok': 'Every check of the receipt passed.',
+    'check.available_ok': 'Every check available here passed.',
     'check.some_bad': 'A check failed. Keep your receipt and report this to the oversight body (Ombudsman).',
 
     'track.title': 'Track a report',
