@@ -29,18 +29,21 @@ after(async () => {
   if (fed) await fed.stop();
 });
 
-// Opens the case detail at `node` and waits for its history table.
+// Opens (or reloads) the case detail at `node` and waits for its history table.
 async function openCase(page, node, id) {
-  await page.goto(`${node.url}/staff/#/case/${encodeURIComponent(id)}`);
+  const url = `${node.url}/staff/#/case/${encodeURIComponent(id)}`;
+  // Going to the same URL with a fragment would not load the page again.
+  if (page.url() === url) await page.reload(); else await page.goto(url);
   await page.locator('#history').waitFor();
 }
 
-// Opens `action`'s form, fills it with `fill(page)`, submits and waits for the success notice.
+// Opens `action`'s form, fills it with `fill(page)`, submits and waits for the notice that this
+// action was saved.
 async function act(page, action, label, fill = async () => {}) {
   await page.locator(`#action-${action} summary`).click();
   await fill(page);
   await page.getByRole('button', {name: `Kirim: ${label}`}).click();
-  await page.locator('#status[data-kind=ok]').waitFor();
+  await page.locator('#status[data-kind=ok]', {hasText: `"${label}"`}).waitFor();
 }
 
 test('a case forwarded from the ministry console is answered at the regency console', async () => {
@@ -49,12 +52,11 @@ test('a case forwarded from the ministry console is answered at the regency cons
   await signIn(atMinistry, ministry, '/staff/');
   await openCase(atMinistry, ministry, id);
   await act(atMinistry, 'verify', 'Verifikasi');
-  await atMinistry.locator('#action-forward summary').click();
-  // The suggestion comes from the signed directory: the regency's jurisdiction covers 32.04.
-  await atMinistry.getByLabel(new RegExp(REGENCY.replace('.', '\\.'))).check();
-  assert.equal(await atMinistry.locator('#forward-target_node').inputValue(), REGENCY);
-  await atMinistry.getByRole('button', {name: 'Kirim: Teruskan ke instansi lain'}).click();
-  await atMinistry.locator('#status[data-kind=ok]').waitFor();
+  await act(atMinistry, 'forward', 'Teruskan ke instansi lain', async (p) => {
+    // The suggestion comes from the signed directory: the regency's jurisdiction covers 32.04.
+    await p.getByLabel(new RegExp(REGENCY.replace('.', '\\.'))).check();
+    assert.equal(await p.locator('#forward-target_node').inputValue(), REGENCY);
+  });
   assert.match(await atMinistry.locator('#case-title').innerText(), /Diteruskan/);
   assert.match(await atMinistry.locator('#history').innerText(), new RegExp(`→ ${REGENCY}`));
   await screenshot(atMinistry, 'console-ministry-forwarded');
@@ -63,7 +65,8 @@ test('a case forwarded from the ministry console is answered at the regency cons
   await signIn(atRegency, regency, '/staff/');
   const row = atRegency.locator(`#queue tr[data-id="${id}"]`);
   await eventually(async () => {
-    await atRegency.goto(`${regency.url}/staff/#/?state=submitted`);
+    const queue = `${regency.url}/staff/#/?state=submitted`;
+    if (atRegency.url() === queue) await atRegency.reload(); else await atRegency.goto(queue);
     await atRegency.locator('#queue, .empty').first().waitFor();
     return (await row.count()) === 1;
   }, {what: 'the forwarded case in the regency queue', timeout: 30000});
