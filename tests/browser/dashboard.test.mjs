@@ -2,7 +2,7 @@
 // case.meta to a real coordinator (every second). The health table lists both, the province grid
 // marks Jawa Barat (32) as reporting, the SLA ranking marks the Top 12, the trend charts are drawn
 // from non-empty data with a data-table alternative, the CSV export downloads, and the page fits
-// a phone-sized screen (360 px). Screenshots go to $SIMPUL_ARTIFACTS_DIR/screenshots.
+// a phone-sized screen (360 px) in either language. Screenshots go to $SIMPUL_ARTIFACTS_DIR/screenshots.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {after, before, test} from 'node:test';
@@ -95,10 +95,15 @@ test('the dashboard shows the federation, the ranking and charts from real repor
   assert.deepEqual(page.problems, []);
 });
 
-test('the dashboard fits a phone-sized screen', async () => {
+test('the dashboard fits a phone-sized screen and switches to English', async () => {
   const page = await newPage(browser);
   await openDashboard(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page is ${width}px wide`);
   await screenshot(page, 'dashboard-phone');
+  await page.getByRole('button', {name: 'Switch to English'}).click();
+  await page.getByRole('heading', {name: 'Federation health'}).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.match(await page.locator('#province-grid [data-province="32"]').innerText(), /all active/);
+  assert.deepEqual(page.problems, []);
 });

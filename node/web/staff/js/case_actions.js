@@ -105,7 +105,7 @@ function actionForm(action, c, context, redraw) {
 export function actionForms(c, user, context, redraw) {
   const actions = c.allowed_actions.slice();
   if (user.role === 'node_admin' && c.identity !== 'none' && c.identity !== 'erased') actions.push('erase_identity');
-  return h('section', {class: 'card actions', 'aria-labelledby': 'actions-title'},
+  return h('section', {class: 'card case-actions', 'aria-labelledby': 'actions-title'},
     h('h3', {id: 'actions-title'}, t('case.actions')),
     actions.length === 0 ? h('p', {}, t('case.no_actions')) : actions.map((a) => actionForm(a, c, context, redraw)));
 }
