@@ -5,7 +5,7 @@
 // and the handler's state. Screenshots go to $SIMPUL_ARTIFACTS_DIR/screenshots.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {eventually, launchBrowser, newPage, screenshot} from './harness.mjs';
+import {StaffClient, eventually, launchBrowser, newPage, screenshot} from './harness.mjs';
 import {MINISTRY, REGENCY, REGENCY_UNIT, fileComplaint, seedCases, signIn,
   startConsoleFederation} from './console_support.mjs';
 
@@ -89,6 +89,37 @@ test('a case forwarded from the ministry console is answered at the regency cons
   assert.match(await atMinistry.locator('#fed-title + dl').innerText(), /Ditindaklanjuti/);
   await screenshot(atMinistry, 'console-ministry-sees-answer');
   assert.deepEqual([...atMinistry.problems, ...atRegency.problems], []);
+});
+
+test('the regency declines a case from its console and the ministry sees why', async () => {
+  const id = await fileComplaint(ministry, 'infrastruktur.jembatan', 'Jembatan gantung putus');
+  const api = await StaffClient.login(ministry.url, 'admin', ministry.adminPassword);
+  await api.post(`/api/v1/cases/${id}/verify`);
+  await api.post(`/api/v1/cases/${id}/forward`, {target_node: REGENCY});
+  const atRegency = await newPage(browser, {width: 1280, height: 900});
+  await signIn(atRegency, regency, '/staff/');
+  await eventually(async () => {
+    await openCase(atRegency, regency, id);
+    return (await atRegency.locator('#action-decline').count()) === 1;
+  }, {what: 'the forwarded case at the regency', timeout: 30000});
+  const reason = 'Jembatan nasional: kewenangan Kementerian PUPR.';
+  await act(atRegency, 'decline', 'Tolak: bukan wewenang', async (p) => {
+    await p.locator('#decline-reason').fill(reason);
+    await p.locator('#decline-target_node').fill(MINISTRY);
+  });
+  assert.match(await atRegency.locator('#case-title').innerText(), /Diarsipkan/);
+  await screenshot(atRegency, 'console-regency-declined');
+
+  const atMinistry = await newPage(browser, {width: 1280, height: 900});
+  await signIn(atMinistry, ministry, '/staff/');
+  await eventually(async () => {
+    await openCase(atMinistry, ministry, id);
+    return (await atMinistry.locator('#history').innerText()).includes(reason);
+  }, {what: 'the decline at the ministry', timeout: 30000});
+  // Back with the ministry's staff, verified, to be routed again.
+  assert.match(await atMinistry.locator('#case-title').innerText(), /Terverifikasi/);
+  assert.equal(await atMinistry.locator('#action-forward').count(), 1);
+  await screenshot(atMinistry, 'console-ministry-declined');
 });
 
 test('a stale action is refused with the actions allowed now', async () => {

@@ -44,7 +44,7 @@ function slaTable(c) {
 // The human part of an event's detail: message, reason, unit, destination.
 function eventNote(e) {
   const d = e.detail && typeof e.detail === 'object' ? e.detail : {};
-  const parts = [e.reason, d.message, d.unit_name || d.unit, d.to && `→ ${d.to}`,
+  const parts = [e.reason, d.reason, d.message, d.unit_name || d.unit, d.to && `→ ${d.to}`,
     d.suggested_node && `→ ${d.suggested_node}`, d.archive_reason && t('archive.' + d.archive_reason),
     d.note, d.state && typeof d.state === 'string' && t('state.' + d.state)];
   return parts.filter((p) => p && typeof p === 'string').join(' · ') || t('none');
