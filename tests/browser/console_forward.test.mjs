@@ -144,6 +144,55 @@ test('a stale action is refused with the actions allowed now', async () => {
   await screenshot(page, 'console-refused-action');
 });
 
+test('the queue filters by category and text, and arrow keys move between rows', async () => {
+  const page = await newPage(browser, {width: 1280, height: 900});
+  await signIn(page, ministry, '/staff/');
+  await page.locator('#queue').waitFor();
+  await page.locator('#f-category').fill('infrastruktur.jembatan');
+  await page.getByRole('button', {name: 'Terapkan'}).click();
+  await page.waitForURL(/category=infrastruktur\.jembatan/);
+  await page.locator('#queue caption', {hasText: 'dari 3'}).waitFor();
+  const categories = await page.locator('#queue tbody td:nth-child(3)').allInnerTexts();
+  assert.deepEqual([...new Set(categories)], ['infrastruktur.jembatan']);
+  const links = page.locator('#queue tbody a');
+  await links.nth(0).focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent),
+    await links.nth(1).innerText());
+  await page.locator('#f-q').fill('gantung');
+  await page.getByRole('button', {name: 'Terapkan'}).click();
+  await page.locator('#queue caption', {hasText: 'dari 1'}).waitFor();
+  assert.match(await page.locator('#queue tbody').innerText(), /Jembatan gantung putus/);
+});
+
+test('a node admin adds a unit and a user, changes the role and disables the account', async () => {
+  const page = await newPage(browser, {width: 1280, height: 900});
+  await signIn(page, regency, '/staff/');
+  await page.getByRole('link', {name: 'Unit dan pengguna'}).click();
+  await page.locator('#users').waitFor();
+  await page.locator('#unit-code').fill('dinkes');
+  await page.locator('#unit-name').fill('Dinas Kesehatan');
+  await page.getByRole('button', {name: 'Tambah unit'}).click();
+  await page.locator('#units tbody', {hasText: 'dinkes'}).waitFor();
+  await page.locator('#user-username').fill('petugas1');
+  await page.locator('#user-display_name').fill('Budi Santoso');
+  await page.locator('#user-role').selectOption('unit_officer');
+  await page.locator('#user-unit').selectOption('dinkes');
+  await page.locator('#user-password').fill('kata-sandi-panjang-1');
+  await page.getByRole('button', {name: 'Tambah pengguna'}).click();
+  const row = page.locator('#users tbody tr', {hasText: 'petugas1'});
+  await row.waitFor();
+  await page.getByLabel('Ubah peran petugas1').selectOption('verifier');
+  await page.locator('#status[data-kind=ok]').waitFor();
+  await row.getByRole('button', {name: /Nonaktifkan/}).click();
+  await page.locator('#users tbody tr', {hasText: 'petugas1'}).getByRole('button', {name: /Aktifkan/}).waitFor();
+  const api = await StaffClient.login(regency.url, 'admin', regency.adminPassword);
+  const user = (await api.get('/api/v1/users')).items.find((u) => u.username === 'petugas1');
+  assert.deepEqual([user.role, user.unit, user.disabled, user.display_name],
+    ['verifier', 'dinkes', true, 'Budi Santoso']);
+  await screenshot(page, 'console-units-users');
+});
+
 test('sign-in: a wrong password is refused, the sixth try is locked out', async () => {
   const page = await newPage(browser);
   await page.goto(`${ministry.url}/staff/`);
