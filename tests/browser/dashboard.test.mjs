@@ -48,6 +48,14 @@ test('the dashboard shows the federation, the ranking and charts from real repor
     assert.match(await row.innerText(), /aktif/);
     assert.doesNotMatch(await row.innerText(), /SENYAP/);
   }
+  // Sorting by keyboard: Enter on a column heading orders the rows and says so in aria-sort.
+  await page.locator('#health th[data-key="node_id"] button').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#health th[data-key="node_id"]').getAttribute('aria-sort'), 'ascending');
+  assert.deepEqual(await page.locator('#health tbody th').allInnerTexts(), [REGENCY, MINISTRY]);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#health th[data-key="node_id"]').getAttribute('aria-sort'), 'descending');
+  assert.deepEqual(await page.locator('#health tbody th').allInnerTexts(), [MINISTRY, REGENCY]);
   const jabar = page.locator('#province-grid [data-province="32"]');
   assert.equal(await jabar.getAttribute('data-status'), 'ok');
   assert.match(await jabar.innerText(), /semua aktif/);
