@@ -127,6 +127,9 @@ test('a stale action is refused with the actions allowed now', async () => {
   await signIn(page, ministry, '/staff/');
   await page.goto(`${ministry.url}/staff/#/?state=submitted`);
   await page.locator('#queue').waitFor();
+  // On a phone-sized screen the queue scrolls inside its box, not the page.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 360);
+  await screenshot(page, 'console-queue-phone');
   await page.locator('#queue tbody a').first().click();
   await page.locator('#action-verify').waitFor();
   const id = (await page.locator('#case-title').innerText()).split(' ')[0];

@@ -21,7 +21,7 @@ function route() {
 
 function navigation(user, current) {
   const link = (href, key, view) => h('a', {href, 'aria-current': current === view ? 'page' : null}, t(key));
-  return h('nav', {class: 'views', 'aria-label': t('nav.queue')},
+  return h('nav', {class: 'views', 'aria-label': t('nav.label')},
     link('#/', 'nav.queue', 'queue'),
     user.role === 'node_admin' || user.role === 'supervisor' ? link('#/admin', 'nav.admin', 'admin') : null);
 }

@@ -1,6 +1,7 @@
 // Indonesian (first) and English texts of the staff console.
 export default {
   id: {
+    'nav.label': 'Menu konsol',
     'nav.queue': 'Antrean laporan',
     'nav.admin': 'Unit dan pengguna',
     'queue.title': 'Antrean laporan',
@@ -115,6 +116,7 @@ export default {
     'admin.actions': 'Tindakan',
   },
   en: {
+    'nav.label': 'Console menu',
     'nav.queue': 'Case queue',
     'nav.admin': 'Units and users',
     'queue.title': 'Case queue',
