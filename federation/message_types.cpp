@@ -153,10 +153,17 @@ constexpr FieldSpec kTreeHead[] = {
     {.name = "size", .kind = K::kInteger, .max = kMax},
     {.name = "root", .kind = K::kHex, .min = 64, .max = 64},
 };
+constexpr FieldSpec kSourceAudit[] = {
+    {.name = "at", .kind = K::kInteger, .max = kMax},
+    {.name = "cases", .kind = K::kInteger, .max = kMax},
+    {.name = "events", .kind = K::kInteger, .max = kMax},
+    {.name = "mismatches", .kind = K::kInteger, .max = kMax},
+};
 constexpr FieldSpec kLog[] = {
     {.name = "size", .kind = K::kInteger, .max = kMax},
     {.name = "checkpoint", .kind = K::kObject, .optional = true, .members = kTreeHead},
     {.name = "witnessed", .kind = K::kObject, .optional = true, .members = kTreeHead},
+    {.name = "audit", .kind = K::kObject, .optional = true, .members = kSourceAudit},
 };
 constexpr FieldSpec kMetaProgress[] = {
     {.name = "sent", .kind = K::kInteger, .max = kMax},

@@ -339,7 +339,10 @@ net::awaitable<void> AppendLogMetrics(const tlog::Checkpointer& checkpointer, st
       std::to_string(s.witness_refusals) +
       "\n# HELP simpul_tlog_broken 1 when the log's leaves were found altered.\n"
       "# TYPE simpul_tlog_broken gauge\nsimpul_tlog_broken " +
-      (s.broken.empty() ? "0" : "1") + "\n";
+      (s.broken.empty() ? "0" : "1") +
+      "\n# HELP simpul_tlog_source_mismatches Cases whose rows no longer match their leaves.\n"
+      "# TYPE simpul_tlog_source_mismatches gauge\nsimpul_tlog_source_mismatches " +
+      std::to_string(s.source_mismatches) + "\n";
   co_return;
 }
 

@@ -43,12 +43,15 @@ void Judge(const store::MonNodeRow& r, std::int64_t now_ms, const MonitorPolicy&
   h.overdue = r.overdue_total;
   h.meta_pending = r.meta_pending;
   h.meta_records = r.meta_records;
+  h.audit_at = r.audit_at;
+  h.audit_mismatches = r.audit_mismatches;
   const std::chrono::seconds interval =
       r.interval_s ? std::chrono::seconds(*r.interval_s) : policy.default_interval;
   const auto silent_after = std::chrono::duration_cast<std::chrono::milliseconds>(interval) *
                             policy.silent_after_intervals;
   h.silent = now_ms - r.last_seen_at > silent_after.count();
   if (h.overdue > 0) h.alarms.emplace_back(kAlarmOverdue);
+  if (r.audit_mismatches.value_or(0) > 0) h.alarms.emplace_back(kAlarmSourceAudit);
   if (r.outbox_oldest_ms && *r.outbox_oldest_ms > policy.stale_outbox.count()) {
     h.alarms.emplace_back(kAlarmOutboxStale);
   }

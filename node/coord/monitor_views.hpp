@@ -39,6 +39,8 @@ inline constexpr std::string_view kAlarmSilent = "silent";             // not se
 inline constexpr std::string_view kAlarmOverdue = "overdue";           // it reports overdue cases
 inline constexpr std::string_view kAlarmOutboxStale = "outbox_stale";  // its queue is stuck
 inline constexpr std::string_view kAlarmWitness = "log_alarm";  // the witness saw a fork/rollback
+// Its own audit found complaint rows that no longer match their log leaves.
+inline constexpr std::string_view kAlarmSourceAudit = "log_source_mismatch";
 
 // What the coordinator's witness knows of one node's transparency log.
 struct WitnessView {
@@ -64,6 +66,7 @@ struct NodeHealth {
   std::optional<std::int64_t> log_size, checkpoint_size, witnessed_size;  // as it reports
   std::optional<std::int64_t> witness_size, witness_cosigned_at;          // as the witness saw it
   std::int64_t witness_alarms = 0;
+  std::optional<std::int64_t> audit_at, audit_mismatches;  // its latest source audit
   std::int64_t cases = 0, overdue = 0, meta_pending = 0, meta_records = 0;
   bool silent = false;
   std::vector<std::string> alarms;

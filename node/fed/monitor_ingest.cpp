@@ -51,6 +51,10 @@ store::NodeReportRow ReportRow(const json& body, const std::string& canonical,
   if (log.contains("witnessed")) {
     row.witnessed_size = log.at("witnessed").at("size").get<std::int64_t>();
   }
+  if (log.contains("audit")) {
+    row.audit_at = log.at("audit").at("at").get<std::int64_t>();
+    row.audit_mismatches = log.at("audit").at("mismatches").get<std::int64_t>();
+  }
   row.meta_pending = body.at("meta").at("pending").get<std::int64_t>();
   for (const auto& [clock, counts] : body.at("sla").items()) {
     row.sla.push_back(store::ClockCompliance{clock, counts.at("met").get<std::int64_t>(),

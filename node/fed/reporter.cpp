@@ -13,6 +13,7 @@
 #include "node/store/case_store.hpp"
 #include "node/store/federation_store.hpp"
 #include "node/store/report_source.hpp"
+#include "node/store/tlog_audit_store.hpp"
 #include "node/store/tlog_store.hpp"
 
 namespace simpul::fed {
@@ -122,6 +123,13 @@ Result<json> LogOf(Connection& c) {
   };
   if (*latest) log["checkpoint"] = head(**latest);
   if (*witnessed) log["witnessed"] = head(**witnessed);
+  auto audit = store::TlogAuditStore::Latest(c);
+  if (!audit) return tl::unexpected(audit.error());
+  if (*audit) {
+    const store::AuditRow& a = **audit;
+    log["audit"] = {
+        {"at", a.at}, {"cases", a.cases}, {"events", a.events}, {"mismatches", a.mismatches}};
+  }
   return log;
 }
 

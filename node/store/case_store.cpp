@@ -139,8 +139,7 @@ Result<std::int64_t> CaseStore::NextSequence(Connection& c, std::string_view cou
 
 namespace {
 
-// Appends the log leaf of event `e` of case `case_id`: its tracking id, action, time and the hash
-// of the whole record.
+// Appends the log leaf of event `e` of case `case_id`.
 Result<void> LogEvent(Connection& c, std::int64_t case_id, const EventRecord& e) {
   auto tracking = c.Prepare("SELECT tracking_id FROM cases WHERE id = ?");
   if (!tracking) return tl::unexpected(tracking.error());
@@ -149,6 +148,21 @@ Result<void> LogEvent(Connection& c, std::int64_t case_id, const EventRecord& e)
   if (!row) return tl::unexpected(row.error());
   if (!*row) return Fail(ErrorCode::kNotFound, "no case " + std::to_string(case_id));
   const std::string tracking_id = tracking->Text(0);
+  auto leaf = CaseStore::EventLeaf(tracking_id, e);
+  if (!leaf) return tl::unexpected(leaf.error());
+  auto logged = TlogStore::Append(c, leaves::kEvent, tracking_id, *leaf);
+  if (!logged) return tl::unexpected(logged.error());
+  return {};
+}
+
+}  // namespace
+
+std::string CaseStore::IntakeLeaf(const CaseRecord& r) {
+  return leaves::Intake(r.tracking_id, crypto::HexEncode(r.commitment), Millis(r.submitted_at));
+}
+
+Result<std::string> CaseStore::EventLeaf(std::string_view tracking_id, const EventRecord& e) {
+  // The leaf commits to the whole event record (actor, reason, detail included) by its hash.
   nlohmann::json record = {{"action", domain::Name(e.action)},
                            {"state_after", domain::Name(e.state_after)},
                            {"actor", e.actor},
@@ -158,15 +172,9 @@ Result<void> LogEvent(Connection& c, std::int64_t case_id, const EventRecord& e)
                            {"at", Millis(e.at)}};
   auto canonical = crypto::Canonicalize(record);
   if (!canonical) return tl::unexpected(canonical.error());
-  const std::string leaf =
-      leaves::Event(tracking_id, domain::Name(e.action), Millis(e.at),
-                    crypto::HexEncode(crypto::Sha256(crypto::AsBytes(*canonical))));
-  auto logged = TlogStore::Append(c, leaves::kEvent, tracking_id, leaf);
-  if (!logged) return tl::unexpected(logged.error());
-  return {};
+  return leaves::Event(tracking_id, domain::Name(e.action), Millis(e.at),
+                       crypto::HexEncode(crypto::Sha256(crypto::AsBytes(*canonical))));
 }
-
-}  // namespace
 
 Result<std::int64_t> CaseStore::Insert(Connection& c, const CaseRecord& r) {
   auto s = c.Prepare(
@@ -186,9 +194,7 @@ Result<std::int64_t> CaseStore::Insert(Connection& c, const CaseRecord& r) {
              r.next_clock.empty() ? std::optional<std::string>() : r.next_clock);
   if (auto run = s->Run(); !run) return tl::unexpected(run.error());
   const std::int64_t id = c.LastInsertRowId();
-  const std::string leaf =
-      leaves::Intake(r.tracking_id, crypto::HexEncode(r.commitment), Millis(r.submitted_at));
-  if (auto logged = TlogStore::Append(c, leaves::kIntake, r.tracking_id, leaf); !logged) {
+  if (auto logged = TlogStore::Append(c, leaves::kIntake, r.tracking_id, IntakeLeaf(r)); !logged) {
     return tl::unexpected(logged.error());
   }
   return id;

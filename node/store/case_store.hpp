@@ -109,6 +109,10 @@ class CaseStore {
   // leaf (store/log_leaves.hpp) to the transparency log in the same transaction. Fails kConflict
   // when the tracking id exists.
   static Result<std::int64_t> Insert(Connection& c, const CaseRecord& rec);
+  // The transparency-log leaves Insert and AppendEvent append for a case and for one of its
+  // events (store/log_leaves.hpp), so an audit can rebuild them from the rows.
+  static std::string IntakeLeaf(const CaseRecord& rec);
+  static Result<std::string> EventLeaf(std::string_view tracking_id, const EventRecord& ev);
   // Appends `ev` to the case's history and its event leaf to the transparency log. Fails
   // kNotFound for an unknown case.
   static Result<void> AppendEvent(Connection& c, std::int64_t case_id, const EventRecord& ev);

@@ -113,6 +113,8 @@ MonNodeRow ReadNode(const Statement& s) {
   n.reports = s.Int(14);
   n.meta_cursor = s.Int(15);
   n.meta_records = s.Int(16);
+  n.audit_at = s.OptionalInt(17);
+  n.audit_mismatches = s.OptionalInt(18);
   return n;
 }
 
@@ -135,8 +137,9 @@ Result<bool> MonitorStore::PutReport(Connection& c, const NodeReportRow& r) {
   auto s = c.Prepare(
       "INSERT INTO mon_nodes(node, report_at, received_at, last_seen_at, interval_s, "
       "directory_version, cases_total, overdue_total, outbox_pending, outbox_oldest_ms, log_size, "
-      "checkpoint_size, witnessed_size, meta_pending, report, reports) "
-      "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1) "
+      "checkpoint_size, witnessed_size, meta_pending, report, reports, audit_at, "
+      "audit_mismatches) "
+      "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16) "
       "ON CONFLICT(node) DO UPDATE SET report_at = excluded.report_at, "
       "received_at = excluded.received_at, "
       "last_seen_at = max(last_seen_at, excluded.last_seen_at), "
@@ -145,12 +148,13 @@ Result<bool> MonitorStore::PutReport(Connection& c, const NodeReportRow& r) {
       "outbox_pending = excluded.outbox_pending, outbox_oldest_ms = excluded.outbox_oldest_ms, "
       "log_size = excluded.log_size, checkpoint_size = excluded.checkpoint_size, "
       "witnessed_size = excluded.witnessed_size, meta_pending = excluded.meta_pending, "
-      "report = excluded.report, reports = reports + 1 "
+      "report = excluded.report, reports = reports + 1, audit_at = excluded.audit_at, "
+      "audit_mismatches = excluded.audit_mismatches "
       "WHERE report_at IS NULL OR excluded.report_at > report_at");
   if (!s) return tl::unexpected(s.error());
   s->BindAll(r.node, r.report_at, r.received_at, r.interval_s, r.directory_version, r.cases_total,
              r.overdue_total, r.outbox_pending, r.outbox_oldest_ms, r.log_size, r.checkpoint_size,
-             r.witnessed_size, r.meta_pending, r.report);
+             r.witnessed_size, r.meta_pending, r.report, r.audit_at, r.audit_mismatches);
   if (auto run = s->Run(); !run) return tl::unexpected(run.error());
   if (c.Changes() == 0) return false;
   if (auto sla = ReplaceSla(c, r); !sla) return tl::unexpected(sla.error());
@@ -193,7 +197,8 @@ Result<std::vector<MonNodeRow>> MonitorStore::Nodes(Connection& c) {
   auto s = c.Prepare(
       "SELECT node, report_at, received_at, last_seen_at, interval_s, directory_version, "
       "cases_total, overdue_total, outbox_pending, outbox_oldest_ms, log_size, checkpoint_size, "
-      "witnessed_size, meta_pending, reports, meta_cursor, meta_records FROM mon_nodes "
+      "witnessed_size, meta_pending, reports, meta_cursor, meta_records, audit_at, "
+      "audit_mismatches FROM mon_nodes "
       "ORDER BY node");
   if (!s) return tl::unexpected(s.error());
   auto nodes = CollectRows<MonNodeRow>(*s, ReadNode);

@@ -39,6 +39,8 @@ struct NodeReportRow {
   std::int64_t log_size = 0;
   std::optional<std::int64_t> checkpoint_size, witnessed_size;
   std::int64_t meta_pending = 0;  // case events it has not yet sent
+  // Its latest source audit (tlog/source_audit.hpp): when it ran and how many cases differed.
+  std::optional<std::int64_t> audit_at, audit_mismatches;
   std::vector<ClockCompliance> sla;
   std::string report;  // the body as received (canonical JSON)
 };
@@ -55,6 +57,7 @@ struct MonNodeRow {
   std::int64_t reports = 0;       // reports applied
   std::int64_t meta_cursor = 0;   // highest case event id ingested
   std::int64_t meta_records = 0;  // case.meta records applied
+  std::optional<std::int64_t> audit_at, audit_mismatches;
   std::vector<ClockCompliance> sla;
 };
 

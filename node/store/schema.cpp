@@ -263,8 +263,9 @@ END;
 }  // namespace
 
 std::span<const Migration> SchemaMigrations() {
-  static const std::array<Migration, 6> kMigrations = {
-      kSchema1, kSchema2, kSchemaTlog, kSchemaWitness, kSchemaMonitor, kSchemaEscalation};
+  static const Migration kMigrations[] = {kSchema1,       kSchema2,       kSchemaTlog,
+                                          kSchemaWitness, kSchemaMonitor, kSchemaEscalation,
+                                          kSchemaAudit};
   return kMigrations;
 }
 

@@ -10,5 +10,6 @@ extern const Migration kSchemaTlog;        // 3: the node's transparency log
 extern const Migration kSchemaWitness;     // the coordinator's witness of node logs
 extern const Migration kSchemaMonitor;     // the coordinator's national monitoring tables
 extern const Migration kSchemaEscalation;  // escalation of overdue cases beyond the node
+extern const Migration kSchemaAudit;       // the log's source audit; its result at the coordinator
 
 }  // namespace simpul::store

@@ -174,6 +174,25 @@ Result<std::vector<LeafRow>> TlogStore::Leaves(Connection& c, std::int64_t from,
   }
 }
 
+Result<std::vector<LeafRow>> TlogStore::LeavesOfKind(Connection& c, std::string_view kind,
+                                                     std::int64_t after, int limit) {
+  auto s = c.Prepare(
+      "SELECT idx, kind, ref, data FROM tlog_leaves WHERE kind = ? AND idx > ? ORDER BY idx "
+      "LIMIT ?");
+  if (!s) return tl::unexpected(s.error());
+  s->BindAll(kind, after, limit);
+  return CollectRows<LeafRow>(*s, ReadLeaf);
+}
+
+Result<std::vector<LeafRow>> TlogStore::LeavesAbout(Connection& c, std::string_view kind,
+                                                    std::string_view ref) {
+  auto s = c.Prepare(
+      "SELECT idx, kind, ref, data FROM tlog_leaves WHERE ref = ? AND kind = ? ORDER BY idx");
+  if (!s) return tl::unexpected(s.error());
+  s->BindAll(ref, kind);
+  return CollectRows<LeafRow>(*s, ReadLeaf);
+}
+
 Result<std::optional<LeafRow>> TlogStore::FindLeaf(Connection& c, std::string_view kind,
                                                    std::string_view ref) {
   auto s = c.Prepare(

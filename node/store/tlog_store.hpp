@@ -55,6 +55,12 @@ class TlogStore {
   static Result<std::optional<LeafRow>> Leaf(Connection& c, std::int64_t index);
   // Leaves with index >= `from`, in order, at most `limit`.
   static Result<std::vector<LeafRow>> Leaves(Connection& c, std::int64_t from, int limit);
+  // Leaves of `kind` with index > `after`, in index order, at most `limit`.
+  static Result<std::vector<LeafRow>> LeavesOfKind(Connection& c, std::string_view kind,
+                                                   std::int64_t after, int limit);
+  // Every leaf of `kind` about `ref` (a tracking id, msg id, ...), in index order.
+  static Result<std::vector<LeafRow>> LeavesAbout(Connection& c, std::string_view kind,
+                                                  std::string_view ref);
   // The leaf of `kind` about `ref`, the first if several.
   static Result<std::optional<LeafRow>> FindLeaf(Connection& c, std::string_view kind,
                                                  std::string_view ref);

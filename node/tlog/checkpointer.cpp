@@ -10,7 +10,9 @@
 
 #include "crypto/checkpoint.hpp"
 #include "node/log.hpp"
+#include "node/store/tlog_audit_store.hpp"
 #include "node/store/tlog_store.hpp"
+#include "node/tlog/source_audit.hpp"
 
 namespace simpul::tlog {
 
@@ -134,6 +136,35 @@ net::awaitable<Result<void>> Checkpointer::Audit() {
               {"hint", "the log's leaves were altered; the coordinator must investigate"}});
   } else if (repairs > 0) {
     LogEvent(spdlog::level::warn, "tlog_cache_repaired", {{"entries", repairs}});
+  }
+  auto sources = co_await AuditSources();
+  co_return sources;
+}
+
+net::awaitable<Result<void>> Checkpointer::AuditSources() {
+  auto audit = co_await db_.Read<SourceAudit>([](Connection& c) { return tlog::AuditSources(c); });
+  if (!audit) co_return tl::unexpected(audit.error());
+  std::string findings;
+  for (const auto& f : audit->findings) (findings += f) += '\n';
+  const store::AuditRow row{Millis(clock_()), audit->cases, audit->events, audit->mismatches,
+                            findings};
+  auto recorded = co_await db_.Write<bool>([&](Connection& c) -> Result<bool> {
+    if (auto r = store::TlogAuditStore::Insert(c, row); !r) return tl::unexpected(r.error());
+    return true;
+  });
+  if (!recorded) co_return tl::unexpected(recorded.error());
+  const std::int64_t mismatches = audit->mismatches;
+  Record([&](CheckpointerStatus& s) { s.source_mismatches = mismatches; });
+  if (mismatches > 0) {
+    LogEvent(spdlog::level::critical, "tlog_source_mismatch",
+             {{"cases", mismatches},
+              {"first", audit->findings.front()},
+              {"hint",
+               "complaint rows were altered outside Simpul; the log and citizens' "
+               "receipts still prove the original; report it to the coordinator"}});
+  } else {
+    LogEvent(spdlog::level::info, "tlog_source_audit",
+             {{"cases", audit->cases}, {"events", audit->events}});
   }
   co_return Result<void>{};
 }

@@ -4,6 +4,8 @@
 // On start it checks the subtree cache against the leaves (rebuilding what differs) so every
 // checkpoint commits to the leaves as they are stored; a gap in the leaves marks the log broken
 // and no checkpoint is signed again (the node keeps serving; /metrics and node reports show it).
+// It then audits the case and event rows against their leaves (tlog/source_audit.hpp) and
+// records the result, which the node's report carries to the coordinator.
 // Then, each tick, it signs a C2SP checkpoint (origin "simpul/<node id>", signed with the log
 // key) when `interval` has passed or `max_leaves` leaves were added since the last one, and
 // offers the newest unwitnessed checkpoint to the witness with a consistency proof from the last
@@ -55,6 +57,7 @@ struct CheckpointerStatus {
   bool audited = false;
   std::string broken;  // why the log can no longer be checkpointed; "" while healthy
   std::int64_t cache_repairs = 0;
+  std::int64_t source_mismatches = 0;  // cases whose rows differ from their leaves (source audit)
   std::int64_t checkpoints_signed = 0;
   std::int64_t latest_size = 0;
   std::int64_t witnessed_size = 0;
@@ -78,6 +81,7 @@ class Checkpointer {
  private:
   boost::asio::awaitable<void> Loop();
   boost::asio::awaitable<Result<void>> Audit();
+  boost::asio::awaitable<Result<void>> AuditSources();
   boost::asio::awaitable<Result<void>> SignIfDue();
   boost::asio::awaitable<Result<void>> OfferToWitness();
   void Record(const std::function<void(CheckpointerStatus&)>& change);

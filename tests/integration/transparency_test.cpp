@@ -1,11 +1,14 @@
 // The transparency log across real processes (DESIGN §4): a regency's checkpoints are cosigned by
 // the coordinator's witness over mutual TLS, a citizen's receipt verifies offline with
 // `simpulctl verify-receipt` against the trust anchor alone, and rewriting history in the
-// regency's SQLite file gets its next checkpoint refused with an alarm at the coordinator.
+// regency's SQLite file gets its next checkpoint refused with an alarm at the coordinator; changing
+// a complaint row while leaving its leaves alone is found by the node's own source audit and
+// raised as an alarm in the coordinator's federation table.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -21,12 +24,28 @@ constexpr const char* kRegency = "kab:32.04";
 class TransparencyTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    fed_.ReportEvery(1);
     fed_.Build({{kRegency, "32.04", {"--class", "regency"}}});
     if (HasFatalFailure()) return;
     fed_.StartAll();
   }
 
   NodeApi Regency() { return NodeApi(fed_.node(kRegency).port()); }
+
+  // Stops the regency, runs `sql` on its SQLite file as an insider with the file would, and
+  // starts it again.
+  void TamperWhileStopped(const std::string& sql) {
+    ASSERT_TRUE(fed_.node(kRegency).Stop());
+    {
+      sqlite3* raw = nullptr;
+      ASSERT_EQ(sqlite3_open(fed_.node(kRegency).database_path().c_str(), &raw), SQLITE_OK);
+      std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> db(raw, &sqlite3_close_v2);
+      char* error = nullptr;
+      const int rc = sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, &error);
+      ASSERT_EQ(rc, SQLITE_OK) << (error ? error : "");
+    }
+    ASSERT_TRUE(fed_.node(kRegency).Start());
+  }
 
   // The proof bundle of `id`, once a witnessed checkpoint covers it.
   json WitnessedProof(const std::string& id) {
@@ -106,20 +125,11 @@ TEST_F(TransparencyTest, RewrittenHistoryIsRefusedByTheWitnessWithAnAlarm) {
   ASSERT_FALSE(before.is_null());
 
   // An insider stops the node and rewrites the complaint's intake leaf in the SQLite file.
-  ASSERT_TRUE(fed_.node(kRegency).Stop());
-  {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(fed_.node(kRegency).database_path().c_str(), &raw), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> db(raw, &sqlite3_close_v2);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db.get(),
-                                "DROP TRIGGER tlog_leaves_no_update; "
-                                "UPDATE tlog_leaves SET data = replace(data, '\"commitment\":\"', "
-                                "'\"commitment\":\"00') WHERE kind = 'intake'",
-                                nullptr, nullptr, &error);
-    ASSERT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  }
-  ASSERT_TRUE(fed_.node(kRegency).Start());
+  TamperWhileStopped(
+      "DROP TRIGGER tlog_leaves_no_update; "
+      "UPDATE tlog_leaves SET data = replace(data, '\"commitment\":\"', '\"commitment\":\"00') "
+      "WHERE kind = 'intake'");
+  if (HasFatalFailure()) return;
   ASSERT_EQ(Regency().Submit(SampleComplaint()).status, 201);
 
   // The witness refuses the next checkpoint and keeps both signed checkpoints as evidence.
@@ -136,6 +146,45 @@ TEST_F(TransparencyTest, RewrittenHistoryIsRefusedByTheWitnessWithAnAlarm) {
       Federation::Eventually([&] { return Metric("simpul_tlog_witness_refusals_total") >= 1; }));
 
   // The citizen's receipt still verifies with the proof they already hold.
+  EXPECT_EQ(VerifyReceipt(first.json, before).first, 0);
+}
+
+TEST_F(TransparencyTest, AComplaintRowChangedBehindTheLogRaisesAnAlarmAtTheCoordinator) {
+  ApiReply first = Regency().Submit(SampleComplaint());
+  ASSERT_EQ(first.status, 201);
+  const std::string id = first.json["tracking_id"];
+  const json before = WitnessedProof(id);
+  ASSERT_FALSE(before.is_null());
+
+  // An insider stops the node and rewrites the complaint's text, leaving the log alone.
+  TamperWhileStopped(
+      "DROP TRIGGER cases_no_content_change; UPDATE cases SET body = 'Sudah diperbaiki.' "
+      "WHERE tracking_id = '" +
+      id + "'");
+  if (HasFatalFailure()) return;
+
+  // Its audit at start finds the row, its next report says so, the coordinator raises the alarm.
+  json row;
+  const bool alarmed = Federation::Eventually([&] {
+    ApiReply r =
+        NodeApi(fed_.coordinator().port()).Get("/api/v1/monitor/nodes", fed_.CoordinatorToken());
+    if (r.status != 200) return false;
+    for (const auto& n : r.json["nodes"]) {
+      if (n["node_id"] == kRegency) row = n;
+    }
+    return row.is_object() && row.value("audit_mismatches", json()) == 1;
+  });
+  ASSERT_TRUE(alarmed) << row.dump() << fed_.node(kRegency).LogTail();
+  const auto& alarms = row["alarms"];
+  EXPECT_NE(std::find(alarms.begin(), alarms.end(), "log_source_mismatch"), alarms.end())
+      << row.dump();
+  EXPECT_EQ(Metric("simpul_tlog_source_mismatches"), 1);
+
+  // The log was not rewritten, so the witness has nothing to refuse, and the citizen's receipt
+  // still proves what was filed.
+  ApiReply witness =
+      NodeApi(fed_.coordinator().port()).Get("/api/v1/witness/alarms", fed_.CoordinatorToken());
+  EXPECT_TRUE(witness.json["alarms"].empty()) << witness.json.dump();
   EXPECT_EQ(VerifyReceipt(first.json, before).first, 0);
 }
 
