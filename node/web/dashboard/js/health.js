@@ -30,7 +30,10 @@ function healthTable(data) {
         cell: (n) => (n.silent ? h('strong', {class: 'warn'}, t('health.silent_yes')) : t('health.silent_no'))},
       num('directory_version'), num('outbox_pending'),
       {key: 'outbox_oldest_age_ms', label: t('health.outbox_oldest_age_ms'), cell: (n) => formatAge(n.outbox_oldest_age_ms)},
-      num('log_size'), num('witnessed_size'), num('cases'), num('overdue'),
+      num('log_size'), num('witnessed_size'),
+      {key: 'audit_mismatches', label: t('health.audit_mismatches'), cell: (n) => (n.audit_mismatches
+        ? h('strong', {class: 'warn'}, String(n.audit_mismatches)) : (n.audit_mismatches ?? t('none')))},
+      num('cases'), num('overdue'),
       {key: 'alarms', label: t('health.alarms'), value: (n) => n.alarms.length,
         cell: (n) => (n.alarms.length ? h('strong', {class: 'warn'}, n.alarms.join(', ')) : t('none'))},
     ],
