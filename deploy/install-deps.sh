@@ -8,8 +8,13 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libsodium-dev
   nlohmann-json3-dev libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
-  libgtest-dev curl python3 nodejs npm
+  libgtest-dev curl python3
 )
+# The web UI's build step needs node and npm. Any working install will do (some machines carry
+# a newer Node.js whose own package conflicts with Debian's npm); otherwise Debian's.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium fonts-dejavu-core)
 fi
