@@ -11,5 +11,6 @@ extern const Migration kSchemaWitness;     // the coordinator's witness of node 
 extern const Migration kSchemaMonitor;     // the coordinator's national monitoring tables
 extern const Migration kSchemaEscalation;  // escalation of overdue cases beyond the node
 extern const Migration kSchemaAudit;       // the log's source audit; its result at the coordinator
+extern const Migration kSchemaRequestTrace;  // the request id that queued each outbox envelope
 
 }  // namespace simpul::store
