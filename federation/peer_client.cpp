@@ -178,6 +178,7 @@ struct PeerClient::Impl {
 
   net::awaitable<Result<PeerResponse>> Exchange(bhttp::verb verb, std::string target,
                                                 std::string body, std::string content_type,
+                                                PeerHeaders headers,
                                                 std::chrono::milliseconds timeout);
   net::awaitable<Result<void>> Connect(Clock::time_point deadline);
   net::awaitable<Result<std::vector<tcp::endpoint>>> Resolve(Clock::time_point deadline);
@@ -250,12 +251,22 @@ void PeerClient::SetIfNoneMatch(std::string etag) {
 net::awaitable<Result<PeerResponse>> PeerClient::Request(PeerMethod method, std::string target,
                                                          std::string body, std::string content_type,
                                                          std::chrono::milliseconds timeout) {
+  PeerHeaders none;
+  co_return co_await Request(method, std::move(target), std::move(body), std::move(content_type),
+                             std::move(none), timeout);
+}
+
+net::awaitable<Result<PeerResponse>> PeerClient::Request(PeerMethod method, std::string target,
+                                                         std::string body, std::string content_type,
+                                                         PeerHeaders headers,
+                                                         std::chrono::milliseconds timeout) {
   // The exchange runs on the client's executor, whichever executor the caller runs on; `impl`
   // keeps the connection alive until it has finished.
   std::shared_ptr<Impl> impl = impl_;
   try {
-    net::awaitable<Result<PeerResponse>> exchange = impl->Exchange(
-        VerbOf(method), std::move(target), std::move(body), std::move(content_type), timeout);
+    net::awaitable<Result<PeerResponse>> exchange =
+        impl->Exchange(VerbOf(method), std::move(target), std::move(body), std::move(content_type),
+                       std::move(headers), timeout);
     co_return co_await net::co_spawn(impl->executor, std::move(exchange), net::use_awaitable);
   } catch (const std::exception& e) {
     co_return Fail(ErrorCode::kInternal,
@@ -267,6 +278,7 @@ net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(bhttp::verb verb
                                                                 std::string target,
                                                                 std::string body,
                                                                 std::string content_type,
+                                                                PeerHeaders headers,
                                                                 std::chrono::milliseconds timeout) {
   if (target.empty() || target.front() != '/' ||
       std::any_of(target.begin(), target.end(), [](char c) { return c <= 0x20 || c >= 0x7f; })) {
@@ -287,6 +299,7 @@ net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(bhttp::verb verb
   request.set(bhttp::field::host, endpoint.host_header);
   request.set(bhttp::field::user_agent, "simpul");
   if (!content_type.empty()) request.set(bhttp::field::content_type, content_type);
+  for (const auto& [name, value] : headers) request.set(name, value);
   std::string entity_tag;
   {
     std::lock_guard lock(pin->mu);

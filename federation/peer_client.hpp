@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -34,6 +36,9 @@ class TlsIdentity;
 namespace simpul::federation {
 
 enum class PeerMethod { kGet, kPost, kPut, kDelete };
+
+// Extra request headers, name and value.
+using PeerHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct PeerClientOptions {
   std::size_t max_response_body_bytes = 8 << 20;
@@ -84,6 +89,11 @@ class PeerClient {
   // GCC 12: pass named locals (std::move them), never temporaries, into these parameters.
   boost::asio::awaitable<Result<PeerResponse>> Request(PeerMethod method, std::string target,
                                                        std::string body, std::string content_type,
+                                                       std::chrono::milliseconds timeout);
+  // The same with extra request headers (names and values the caller has checked for CR/LF).
+  boost::asio::awaitable<Result<PeerResponse>> Request(PeerMethod method, std::string target,
+                                                       std::string body, std::string content_type,
+                                                       PeerHeaders headers,
                                                        std::chrono::milliseconds timeout);
 
   // Changes the expected pin (the directory changed). The next Request connects afresh and

@@ -4,6 +4,7 @@
 
 #include "federation/envelope.hpp"
 #include "federation/routing.hpp"
+#include "node/fed/request_trace.hpp"
 #include "node/http/metrics.hpp"
 #include "node/store/case_store.hpp"
 #include "node/store/federation_store.hpp"
@@ -73,7 +74,9 @@ void AddFederationPeerRoutes(http::Router& router, FederationApi& fed) {
                 }
                 std::string sender = *peer;
                 std::string body = std::move(req.body);
-                auto outcomes = co_await fed.inbox.Receive(std::move(sender), std::move(body));
+                fed::InboxTrace trace{req.request_id, fed::ParseRequestIds(req.origin_request_ids)};
+                auto outcomes = co_await fed.inbox.Receive(std::move(sender), std::move(body),
+                                                           std::move(trace));
                 if (!outcomes) {
                   ApiResponse err = ApiResponse::FromError(outcomes.error());
                   if (outcomes.error().code == ErrorCode::kUnavailable) {

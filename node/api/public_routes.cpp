@@ -4,6 +4,7 @@
 #include "node/api/case_json.hpp"
 #include "node/api/json_body.hpp"
 #include "node/api/routes.hpp"
+#include "node/log.hpp"
 
 namespace simpul::api {
 namespace {
@@ -84,8 +85,15 @@ void AddPublicRoutes(http::Router& router, ApiContext& ctx) {
                 if (!body) co_return ApiResponse::FromError(body.error());
                 auto draft = DraftFromJson(*body, domain::ComplaintLimits{});
                 if (!draft) co_return ApiResponse::FromError(draft.error());
+                std::string category = draft->category_code;
                 auto result = co_await ctx.cases.Submit(std::move(*draft));
                 if (!result) co_return ApiResponse::FromError(result.error());
+                // Codes only: the text and the reporter's identity never reach the log.
+                LogEvent(spdlog::level::info, "complaint_filed",
+                         {{"request_id", req.request_id},
+                          {"case", result->tracking_id},
+                          {"category", category},
+                          {"log_index", result->log_index}});
                 auto response = ApiResponse::Json(201, SubmitResultJson(*result));
                 response.headers.emplace_back("Location",
                                               "/api/v1/complaints/" + result->tracking_id);
@@ -112,9 +120,15 @@ void AddPublicRoutes(http::Router& router, ApiContext& ctx) {
                 if (!message) co_return ApiResponse::FromError(message.error());
                 std::string id = req.Param("id");
                 std::string code = (*body)["access_code"].get<std::string>();
+                std::string request_id = req.request_id;
                 auto view = co_await ctx.cases.ReporterReply(std::move(id), std::move(code),
-                                                             std::move(*message));
+                                                             std::move(*message),
+                                                             std::move(request_id));
                 if (!view) co_return ApiResponse::FromError(view.error());
+                LogEvent(spdlog::level::info, "reporter_replied",
+                         {{"request_id", req.request_id},
+                          {"case", view->record.tracking_id},
+                          {"state", domain::Name(view->record.state)}});
                 co_return ApiResponse::Json(201, ReporterCaseJson(*view, ctx.clock()));
               }});
 

@@ -4,6 +4,7 @@
 #include "node/api/case_json.hpp"
 #include "node/api/json_body.hpp"
 #include "node/api/routes.hpp"
+#include "node/log.hpp"
 
 namespace simpul::api {
 namespace {
@@ -66,10 +67,19 @@ void AddActionRoute(http::Router& router, ApiContext& ctx, domain::CaseAction ac
                 if (!body) co_return ApiResponse::FromError(body.error());
                 auto cmd = ActionFromJson(action, *body);
                 if (!cmd) co_return ApiResponse::FromError(cmd.error());
+                cmd->request_id = req.request_id;
                 service::Principal who = *req.principal;
                 std::string id = req.Param("id");
                 auto view = co_await ctx.cases.Act(std::move(who), std::move(id), std::move(*cmd));
                 if (!view) co_return ApiResponse::FromError(view.error());
+                // The staff member by account id and role; their notes and messages stay out.
+                LogEvent(spdlog::level::info, "case_action",
+                         {{"request_id", req.request_id},
+                          {"case", view->record.tracking_id},
+                          {"action", domain::Name(action)},
+                          {"state", domain::Name(view->record.state)},
+                          {"user_id", req.principal->user_id},
+                          {"role", service::Name(req.principal->role)}});
                 co_return ApiResponse::Json(200, StaffCaseJson(*view, ctx.clock()));
               }});
 }
@@ -112,6 +122,10 @@ void AddAuthRoutes(http::Router& router, ApiContext& ctx) {
                 if (!pass) co_return ApiResponse::FromError(pass.error());
                 auto login = co_await ctx.auth.Login(std::move(*user), std::move(*pass));
                 if (!login) co_return ApiResponse::FromError(login.error());
+                LogEvent(spdlog::level::info, "staff_signed_in",
+                         {{"request_id", req.request_id},
+                          {"user_id", login->principal.user_id},
+                          {"role", service::Name(login->principal.role)}});
                 co_return ApiResponse::Json(200, {{"token", login->token},
                                                   {"expires_at", FormatTime(login->expires_at)},
                                                   {"user", UserJson(login->principal)}});

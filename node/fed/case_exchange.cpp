@@ -41,8 +41,9 @@ CaseExchange::CaseExchange(FederationState& state, Outbox& outbox, service::Case
     : state_(state), outbox_(outbox), cases_(cases), escalations_(escalations) {}
 
 Result<void> CaseExchange::Send(Connection& c, MessageType type, const std::string& dest,
-                                const std::string& case_ref, const std::string& body_json) {
-  auto sent = outbox_.Enqueue(c, OutgoingMessage{type, dest, case_ref, body_json});
+                                const std::string& case_ref, const std::string& body_json,
+                                std::string_view request_id) {
+  auto sent = outbox_.Enqueue(c, OutgoingMessage{type, dest, case_ref, body_json}, request_id);
   if (!sent) return tl::unexpected(sent.error());
   return {};
 }
@@ -79,7 +80,7 @@ Result<void> CaseExchange::CheckAction(Connection& c, const store::CaseRecord& r
 
 Result<void> CaseExchange::SendForward(Connection& c, const store::CaseRecord& rec,
                                        const std::optional<store::CaseLink>& link,
-                                       const std::string& dest) {
+                                       const std::string& dest, std::string_view request_id) {
   const std::string origin =
       link && !link->origin.empty() ? link->origin : std::string(state_.self_id());
   json body_case = {{"tracking_id", rec.tracking_id},
@@ -96,7 +97,7 @@ Result<void> CaseExchange::SendForward(Connection& c, const store::CaseRecord& r
   // The reporter's identity stays at the origin: the handler answers through the case, and the
   // origin relays replies. Nothing personal beyond the complaint text leaves this node.
   if (auto r = Send(c, MessageType::kCaseForward, dest, rec.tracking_id,
-                    json{{"case", std::move(body_case)}}.dump());
+                    json{{"case", std::move(body_case)}}.dump(), request_id);
       !r) {
     return r;
   }
@@ -114,13 +115,14 @@ Result<void> CaseExchange::AfterEvent(Connection& c, const store::CaseRecord& be
   auto link = LinkOf(c, before.id);
   if (!link) return tl::unexpected(link.error());
   const std::string& id = before.tracking_id;
+  const std::string& rid = cmd.request_id;
   if (cmd.action == CaseAction::kForward) {
-    if (auto r = SendForward(c, before, *link, cmd.target_node); !r) return r;
+    if (auto r = SendForward(c, before, *link, cmd.target_node, rid); !r) return r;
   }
   if (cmd.action == CaseAction::kReporterReply && *link && !(*link)->handler.empty() &&
       before.state == CaseState::kForwarded) {
     if (auto r = Send(c, MessageType::kCaseReply, (*link)->handler, id,
-                      json{{"message", cmd.message}}.dump());
+                      json{{"message", cmd.message}}.dump(), rid);
         !r) {
       return r;
     }
@@ -129,20 +131,23 @@ Result<void> CaseExchange::AfterEvent(Connection& c, const store::CaseRecord& be
   const std::string& upstream = (*link)->upstream;
   switch (cmd.action) {
     case CaseAction::kVerify:
-      return Send(c, MessageType::kCaseAccept, upstream, id, "{}");
+      return Send(c, MessageType::kCaseAccept, upstream, id, "{}", rid);
     case CaseAction::kDecline:
       return Send(c, MessageType::kCaseDecline, upstream, id,
-                  json{{"reason", cmd.reason}, {"suggested_node", cmd.target_node}}.dump());
+                  json{{"reason", cmd.reason}, {"suggested_node", cmd.target_node}}.dump(), rid);
     default:
       break;
   }
   if (event.state_after != before.state) {
     json status = {{"state", domain::Name(event.state_after)}};
     if (cmd.action == CaseAction::kForward) status["note"] = "forwarded to " + cmd.target_node;
-    if (auto r = Send(c, MessageType::kCaseStatus, upstream, id, status.dump()); !r) return r;
+    if (auto r = Send(c, MessageType::kCaseStatus, upstream, id, status.dump(), rid); !r) {
+      return r;
+    }
   }
   if (event.is_public && !cmd.message.empty() && cmd.action != CaseAction::kReporterReply) {
-    return Send(c, MessageType::kCaseResponse, upstream, id, json{{"message", cmd.message}}.dump());
+    return Send(c, MessageType::kCaseResponse, upstream, id, json{{"message", cmd.message}}.dump(),
+                rid);
   }
   return {};
 }

@@ -45,10 +45,13 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
   void SetMonitor(EnvelopeApplier* monitor) { monitor_ = monitor; }
 
  private:
+  // Queues one envelope; `request_id` is the request that caused it ("" for relays).
   Result<void> Send(store::Connection& c, federation::MessageType type, const std::string& dest,
-                    const std::string& case_ref, const std::string& body_json);
+                    const std::string& case_ref, const std::string& body_json,
+                    std::string_view request_id = {});
   Result<void> SendForward(store::Connection& c, const store::CaseRecord& rec,
-                           const std::optional<store::CaseLink>& link, const std::string& dest);
+                           const std::optional<store::CaseLink>& link, const std::string& dest,
+                           std::string_view request_id);
   Result<void> ApplyForward(store::Connection& c, const federation::VerifiedEnvelope& env,
                             const std::string& body_json);
   Result<void> ApplyFromHandler(store::Connection& c, const federation::VerifiedEnvelope& env,

@@ -14,6 +14,7 @@
 #include "federation/envelope_verify.hpp"
 #include "federation/peer_client.hpp"
 #include "node/fed/inbox.hpp"
+#include "node/fed/request_trace.hpp"
 #include "node/log.hpp"
 #include "node/store/federation_store.hpp"
 
@@ -296,9 +297,13 @@ net::awaitable<bool> Dispatchers::DeliverOnce(Lane& lane) {
   std::string body = JoinEnvelopes(*rows);
   std::string target = "/federation/v1/inbox";
   std::string content_type = "application/x-ndjson";
+  federation::PeerHeaders headers;
+  if (std::string ids = FormatRequestIds(*rows); !ids.empty()) {
+    headers.emplace_back(kRequestIdsHeader, std::move(ids));
+  }
   auto response = co_await lane.client->Request(federation::PeerMethod::kPost, std::move(target),
                                                 std::move(body), std::move(content_type),
-                                                options_.request_timeout);
+                                                std::move(headers), options_.request_timeout);
   if (!response) {
     lane.Fail(response.error().message, std::nullopt);
     co_return false;

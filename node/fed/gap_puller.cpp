@@ -65,7 +65,8 @@ net::awaitable<void> GapPuller::Run(std::string sender, std::int64_t from, std::
   }
   std::string peer = sender;
   std::string envelopes = std::move(response->body);
-  auto outcomes = co_await inbox_.Receive(std::move(peer), std::move(envelopes));
+  InboxTrace trace;  // pulled, not posted: no request of ours or the sender's to name
+  auto outcomes = co_await inbox_.Receive(std::move(peer), std::move(envelopes), std::move(trace));
   std::size_t applied = 0;
   if (outcomes) {
     for (const auto& o : *outcomes) applied += o.status == "applied" ? 1 : 0;

@@ -21,6 +21,7 @@ using store::InboxState;
 
 struct Inbox::Batch {
   std::string peer;
+  InboxTrace trace;
   std::shared_ptr<const federation::Directory> directory;
   std::int64_t now_ms = 0;
   std::vector<std::optional<VerifiedEnvelope>> envelopes;  // nullopt: rejected by verification
@@ -93,9 +94,11 @@ InboxCounters Inbox::counters() const {
 }
 
 boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Inbox::Receive(std::string peer,
-                                                                         std::string body) {
+                                                                         std::string body,
+                                                                         InboxTrace trace) {
   auto batch = std::make_shared<Batch>();
   batch->peer = std::move(peer);
+  batch->trace = std::move(trace);
   batch->now_ms = clock_().time_since_epoch().count();
   batch->directory = state_.directory();
   if (batch->directory == nullptr || batch->directory->Expired(batch->now_ms)) {
@@ -132,6 +135,7 @@ boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Inbox::Receive(std::st
       ++batch->counted.rejected;
       LogEvent(spdlog::level::warn, "envelope_rejected",
                {{"peer", batch->peer},
+                {"request_id", batch->trace.request_id},
                 {"msg_id", outcome.msg_id},
                 {"code", ErrorCodeName(env.error().code)},
                 {"error", env.error().message}});
@@ -274,6 +278,7 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
         return r;
       out->status = "applied";
       ++batch.counted.applied;
+      LogApplied(batch, *env);
     } else {
       const Error& why = applied.error();
       if (auto r = FederationStore::SetInboxState(c, row.id, InboxState::kDead, why.message); !r) {
@@ -284,6 +289,7 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
       ++batch.counted.dead;
       LogEvent(spdlog::level::warn, "envelope_dead",
                {{"peer", env->from},
+                {"request_id", batch.trace.request_id},
                 {"msg_id", env->msg_id},
                 {"seq", env->seq},
                 {"type", federation::Name(env->type)},
@@ -320,6 +326,20 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
     row = std::move(**next);
     out = &unused;  // the held envelope's outcome was reported when it arrived
   }
+}
+
+void Inbox::LogApplied(const Batch& batch, const VerifiedEnvelope& env) {
+  json fields = {{"peer", env.from},
+                 {"msg_id", env.msg_id},
+                 {"seq", env.seq},
+                 {"type", federation::Name(env.type)},
+                 {"request_id", batch.trace.request_id}};
+  if (!env.case_id.empty()) fields["case"] = env.case_id;
+  auto origin = batch.trace.origin_request_ids.find(env.msg_id);
+  if (origin != batch.trace.origin_request_ids.end()) fields["origin_request_id"] = origin->second;
+  // Like envelope_queued: traffic a request caused at info, background traffic at debug.
+  const bool from_request = origin != batch.trace.origin_request_ids.end();
+  LogEvent(from_request ? spdlog::level::info : spdlog::level::debug, "envelope_applied", fields);
 }
 
 Result<std::string> Inbox::SealReceipt(const VerifiedEnvelope& env, std::int64_t index,

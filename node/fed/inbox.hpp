@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ struct InboxOutcome {
   std::optional<Error> error;  // why it was rejected or dead
 };
 
+// Which requests a batch belongs to, for the log only (fed/request_trace.hpp).
+struct InboxTrace {
+  std::string request_id;                                 // this node's id for the inbox POST
+  std::map<std::string, std::string> origin_request_ids;  // msg_id → the sender's request id
+};
+
 struct InboxCounters {
   std::uint64_t received = 0, applied = 0, held = 0, duplicates = 0, dead = 0, rejected = 0,
                 equivocations = 0;
@@ -59,9 +66,11 @@ class Inbox {
   // Processes the newline-separated envelopes in `body` from `peer` (the node id its TLS
   // certificate maps to). Fails as a whole with kUnavailable when the directory is missing or
   // expired (fail closed) or the write fails, and kTooLarge when the batch has more envelopes
-  // than the directory policy allows; otherwise one outcome per envelope, in order.
+  // than the directory policy allows; otherwise one outcome per envelope, in order. Each applied
+  // envelope is logged ("envelope_applied") with the ids in `trace`.
   boost::asio::awaitable<Result<std::vector<InboxOutcome>>> Receive(std::string peer,
-                                                                    std::string body);
+                                                                    std::string body,
+                                                                    InboxTrace trace);
 
   InboxCounters counters() const;
 
@@ -78,6 +87,7 @@ class Inbox {
   Result<void> ApplyInOrder(store::Connection& c, Batch& batch,
                             const federation::VerifiedEnvelope& env, store::InboxRow row,
                             InboxOutcome& outcome);
+  void LogApplied(const Batch& batch, const federation::VerifiedEnvelope& env);
   Result<std::string> SealReceipt(const federation::VerifiedEnvelope& env, std::int64_t index,
                                   std::int64_t dir_version);
 

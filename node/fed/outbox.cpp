@@ -2,7 +2,10 @@
 
 #include "crypto/uuid.hpp"
 #include "federation/envelope.hpp"
+#include "node/log.hpp"
 #include "node/store/federation_store.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace simpul::fed {
 
@@ -13,7 +16,8 @@ std::string StreamName(std::string_view from, std::string_view to) {
 Outbox::Outbox(FederationState& state, service::Clock clock)
     : state_(state), clock_(std::move(clock)) {}
 
-Result<std::string> Outbox::Enqueue(store::Connection& c, const OutgoingMessage& msg) {
+Result<std::string> Outbox::Enqueue(store::Connection& c, const OutgoingMessage& msg,
+                                    std::string_view request_id) {
   auto directory = state_.directory();
   if (directory == nullptr) {
     return Fail(ErrorCode::kUnavailable,
@@ -52,7 +56,16 @@ Result<std::string> Outbox::Enqueue(store::Connection& c, const OutgoingMessage&
   row.envelope = std::move(*sealed);
   row.hash = std::move(*hash);
   row.created_at = now.time_since_epoch().count();
+  row.request_id = std::string(request_id);
   if (auto r = store::FederationStore::AppendOutbox(c, row); !r) return tl::unexpected(r.error());
+  nlohmann::json fields = {
+      {"msg_id", row.msg_id}, {"dest", row.dest}, {"type", row.type}, {"seq", row.seq}};
+  if (!row.case_ref.empty()) fields["case"] = row.case_ref;
+  if (!row.request_id.empty()) fields["request_id"] = row.request_id;
+  // Traffic a request caused is worth a line at info; background traffic (reports, relays) only
+  // at debug, or a coordinator's log would hold a line per case.meta.
+  const auto level = row.request_id.empty() ? spdlog::level::debug : spdlog::level::info;
+  LogEvent(level, "envelope_queued", fields);
   {
     std::lock_guard lock(mu_);
     touched_.insert(msg.dest);

@@ -36,8 +36,11 @@ class Outbox {
   // Seals `msg` as the next envelope of this node's stream to msg.dest and appends it. Works
   // while the directory is expired (outbound work keeps queuing); fails kUnavailable before any
   // directory was accepted, kInvalidArgument if the destination is this node or the body breaks
-  // its schema. Returns the envelope's msg_id.
-  Result<std::string> Enqueue(store::Connection& c, const OutgoingMessage& msg);
+  // its schema. Returns the envelope's msg_id. `request_id` is the X-Request-Id of the request
+  // that caused the message ("" for none): kept with the row, outside the signed envelope, sent
+  // to the receiver with the delivery and logged ("envelope_queued") so the hop can be followed.
+  Result<std::string> Enqueue(store::Connection& c, const OutgoingMessage& msg,
+                              std::string_view request_id = {});
 
   // Called with each destination that gained envelopes, after they committed.
   void SetWake(std::function<void(const std::string& dest)> wake) { wake_ = std::move(wake); }

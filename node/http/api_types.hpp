@@ -27,6 +27,8 @@ struct ApiRequest {
   std::string bearer_token;
   std::string if_none_match;  // the entity tag of If-None-Match, without quotes
   std::string request_id;
+  // X-Simpul-Request-Ids as sent (fed/request_trace.hpp): the sender's request ids per envelope.
+  std::string origin_request_ids;
   std::string remote;  // peer address, for logs and rate limits
   // SHA-256 hex of the SPKI of the TLS client certificate that the listener's verifier accepted
   // (crypto::PeerSpkiSha256Hex); empty on plain HTTP and on TLS without a verified certificate.

@@ -77,6 +77,7 @@ ApiRequest ToApiRequest(const bhttp::request<Body>& msg, const std::string& remo
   }
   auto rid = msg["X-Request-Id"];
   req.request_id = ValidRequestId(rid) ? std::string(rid) : new_request_id();
+  req.origin_request_ids = std::string(msg["X-Simpul-Request-Ids"]);
   req.remote = remote;
   req.peer_spki = peer_spki;
   auto inm = msg[bhttp::field::if_none_match];

@@ -307,11 +307,13 @@ boost::asio::awaitable<Result<CaseView>> CaseService::Track(std::string tracking
 
 boost::asio::awaitable<Result<CaseView>> CaseService::ReporterReply(std::string tracking_id,
                                                                     std::string access_code,
-                                                                    std::string message) {
+                                                                    std::string message,
+                                                                    std::string request_id) {
   if (auto ok = CheckMessage("message", message, true); !ok) co_return tl::unexpected(ok.error());
   ActionCommand cmd;
   cmd.action = CaseAction::kReporterReply;
   cmd.message = std::move(message);
+  cmd.request_id = std::move(request_id);
   co_return co_await db_.Write<CaseView>([&, this](Connection& c) -> Result<CaseView> {
     auto rec = CheckAccessCode(c, tracking_id, access_code);
     if (!rec) return tl::unexpected(rec.error());

@@ -85,6 +85,9 @@ struct ActionCommand {
   std::string target_node;  // forward: the receiving node; decline: the suggested node
   // escalate: set only by the sweeper when the escalation goes beyond this node.
   std::optional<OverdueEscalation> beyond;
+  // X-Request-Id of the HTTP request that asked for the action ("" for the sweep): carried into
+  // the outbox rows the action queues and their log lines, never into a signed envelope.
+  std::string request_id;
 };
 
 struct SweepReport {
@@ -127,10 +130,11 @@ class CaseService {
 
   // A reporter's reply (with access code). Reopens a resolved case within the reply window, resumes
   // a case waiting on the reporter, and is otherwise recorded as a message. Fails kConflict after
-  // close or archive, or once the reply window has passed.
+  // close or archive, or once the reply window has passed. `request_id` as in ActionCommand.
   boost::asio::awaitable<Result<CaseView>> ReporterReply(std::string tracking_id,
                                                          std::string access_code,
-                                                         std::string message);
+                                                         std::string message,
+                                                         std::string request_id);
 
   // Staff detail view. Unit officers see only their unit's cases (kPermissionDenied otherwise).
   boost::asio::awaitable<Result<CaseView>> Get(Principal who, std::string tracking_id);

@@ -7,7 +7,8 @@ namespace simpul::store {
 namespace {
 
 constexpr std::string_view kOutboxColumns =
-    "dest, seq, msg_id, type, case_ref, envelope, hash, created_at, delivered_at, receipt";
+    "dest, seq, msg_id, type, case_ref, envelope, hash, created_at, delivered_at, receipt, "
+    "request_id";
 constexpr std::string_view kInboxColumns =
     "id, sender, msg_id, hash, stream, seq, type, case_ref, envelope, state, error, receipt, "
     "received_at";
@@ -24,6 +25,7 @@ OutboxRow ReadOutbox(const Statement& s) {
   r.created_at = s.Int(7);
   r.delivered_at = s.OptionalInt(8);
   if (!s.IsNull(9)) r.receipt = s.Text(9);
+  r.request_id = s.Text(10);
   return r;
 }
 
@@ -99,9 +101,10 @@ Result<StreamHead> FederationStore::OutHead(Connection& c, std::string_view dest
 
 Result<void> FederationStore::AppendOutbox(Connection& c, const OutboxRow& r) {
   auto s = c.Prepare("INSERT INTO fed_outbox(" + std::string(kOutboxColumns) +
-                     ") VALUES (?,?,?,?,?,?,?,?,NULL,NULL)");
+                     ") VALUES (?,?,?,?,?,?,?,?,NULL,NULL,?)");
   if (!s) return tl::unexpected(s.error());
-  s->BindAll(r.dest, r.seq, r.msg_id, r.type, r.case_ref, r.envelope, r.hash, r.created_at);
+  s->BindAll(r.dest, r.seq, r.msg_id, r.type, r.case_ref, r.envelope, r.hash, r.created_at,
+             r.request_id);
   if (auto run = s->Run(); !run) return run;
   auto head = c.Prepare(
       "INSERT INTO fed_streams_out(dest, last_seq, last_hash) VALUES (?,?,?) "

@@ -25,6 +25,7 @@ struct OutboxRow {
   std::int64_t created_at = 0;
   std::optional<std::int64_t> delivered_at;
   std::string receipt;  // the receiver's signed receipt; empty until delivered
+  std::string request_id;  // X-Request-Id of the request that queued it; "" for none
 };
 
 // The sender's position in its stream to one destination.

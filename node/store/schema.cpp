@@ -265,7 +265,7 @@ END;
 std::span<const Migration> SchemaMigrations() {
   static const Migration kMigrations[] = {kSchema1,       kSchema2,       kSchemaTlog,
                                           kSchemaWitness, kSchemaMonitor, kSchemaEscalation,
-                                          kSchemaAudit,   kSchemaOpen311};
+                                          kSchemaAudit,   kSchemaOpen311, kSchemaRequestTrace};
   return kMigrations;
 }
 

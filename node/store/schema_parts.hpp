@@ -12,5 +12,6 @@ extern const Migration kSchemaMonitor;     // the coordinator's national monitor
 extern const Migration kSchemaEscalation;  // escalation of overdue cases beyond the node
 extern const Migration kSchemaAudit;       // the log's source audit; its result at the coordinator
 extern const Migration kSchemaOpen311;     // API keys of the Open311 GeoReport v2 facade
+extern const Migration kSchemaRequestTrace;  // the request id that queued each outbox envelope
 
 }  // namespace simpul::store

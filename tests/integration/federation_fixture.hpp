@@ -90,6 +90,11 @@ class Federation {
   // Members send node.report and case.meta every `seconds` (call before Build); otherwise the
   // default interval (5 min) means no reports during a test.
   void ReportEvery(int seconds) { report_interval_s_ = seconds; }
+  // Every node logs at `level` in `format` ("text" or "json"; call before Build).
+  void LogAs(std::string level, std::string format) {
+    log_level_ = std::move(level);
+    log_format_ = std::move(format);
+  }
 
   // Creates (not starts) the coordinator and `members`, registers every member and installs the
   // trust anchor everywhere. Fails the test on any step.
@@ -206,6 +211,15 @@ class Federation {
       config.replace(at, config.find('\n', at) - at,
                      report_key + std::to_string(report_interval_s_));
     }
+    if (!log_level_.empty()) {
+      // `simpulctl init` writes "[log]\nlevel = ...\nformat = ...\n"; replace those two lines.
+      const auto at = config.find("\n[log]\n");
+      const auto end = at == std::string::npos ? at : config.find("\nformat = ", at);
+      if (end != std::string::npos) {
+        config.replace(at, config.find('\n', end + 1) - at,
+                       "\n[log]\nlevel = \"" + log_level_ + "\"\nformat = \"" + log_format_ + "\"");
+      }
+    }
     // Checkpoint the transparency log every second instead of every ten.
     config += "\n[transparency]\ncheckpoint_interval_s = 1\n";
     std::ofstream((*node)->config_path(), std::ios::trunc) << config;
@@ -219,6 +233,7 @@ class Federation {
   }
 
   int report_interval_s_ = 0;  // 0: the config's default
+  std::string log_level_, log_format_;  // empty: the config's default
   std::unique_ptr<NodeProcess> coordinator_;
   std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
   std::map<std::string, std::string> tokens_;

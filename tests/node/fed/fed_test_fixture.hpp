@@ -191,7 +191,8 @@ class FedTest : public ::testing::Test {
                                             const std::vector<std::string>& envelopes) {
     std::string body;
     for (const auto& e : envelopes) body += e + "\n";
-    auto receiving = inbox_->Receive(std::move(peer), std::move(body));
+    InboxTrace trace;
+    auto receiving = inbox_->Receive(std::move(peer), std::move(body), std::move(trace));
     return simpul::testing::RunAwait(io_, std::move(receiving));
   }
   // Receives one envelope and returns its outcome.

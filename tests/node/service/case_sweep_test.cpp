@@ -108,7 +108,8 @@ TEST_F(CaseSweepTest, ReporterReplyEndsThePause) {
             CaseState::kPendingInfo);
   Advance(days(1));
   auto reply =
-      RunAwait(io_, cases_->ReporterReply(r.tracking_id, r.access_code, "Jl. Raya Sukamaju No. 5"));
+      RunAwait(io_, cases_->ReporterReply(r.tracking_id, r.access_code, "Jl. Raya Sukamaju No. 5",
+                                           "rid-test"));
   ASSERT_TRUE(reply.has_value()) << reply.error().message;
   EXPECT_EQ(reply->record.state, CaseState::kSubmitted);
   EXPECT_TRUE(reply->record.next_due_at.has_value());
