@@ -163,7 +163,7 @@ TEST_F(FederationCliTest, RotationActivationRevocationAndRemovalArePublished) {
     EXPECT_EQ(KeyOf(*entry, old_kid)->status, KeyStatus::kRetired);
     EXPECT_GT(KeyOf(*entry, old_kid)->not_after, 0);
   }
-  Ctl(*coordinator_, {"directory", "revoke-key", "kab:32.04", new_kid});
+  Ctl(*coordinator_, {"keys", "revoke", "kab:32.04", new_kid});
   {
     const federation::Directory directory = VerifiedDirectory();
     EXPECT_EQ(KeyOf(*directory.Find("kab:32.04"), new_kid)->status, KeyStatus::kRevoked);
