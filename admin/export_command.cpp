@@ -136,11 +136,11 @@ int RunExport(const CommonOptions& common, const ExportOptions& options) {
 
 void AddExportCommand(CLI::App& app, CommonOptions& common, Command& command) {
   auto options = std::make_shared<ExportOptions>();
-  auto* exp = app.add_subcommand(
-      "export",
-      "Export cases or case events (staff-visible metadata: ids, states, categories, regions, "
-      "units, times; never a reporter's identity and no free text). Reads the database "
-      "read-only; works with the node running or stopped.");
+  auto* exp = app.add_subcommand("export", "Cases or case events as CSV or JSON Lines");
+  exp->footer(
+      "Staff-visible metadata only: ids, states, categories, regions, units, times; never a "
+      "reporter's identity and no free text. Reads the database read-only; works with the node "
+      "running or stopped. A progress line goes to stderr each second.");
   exp->add_option("--what", options->what, "cases (updated since) or events (recorded since)")
       ->check(CLI::IsMember({"cases", "events"}));
   exp->add_option("--since", options->since, "UTC date or time, e.g. 2026-07-01 (default: all)");

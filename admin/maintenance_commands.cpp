@@ -172,11 +172,11 @@ int RunKeysShow(const CommonOptions& common) {
 void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command) {
   auto out = std::make_shared<std::string>();
   auto verify = std::make_shared<std::string>();
-  auto* backup = app.add_subcommand(
-      "backup",
-      "Online backup of the node database (safe while simpuld runs). Every copy is verified: "
-      "PRAGMA integrity_check runs on it and a copy that fails is deleted, exit 1. "
-      "--verify F checks an existing backup the same way, plus its schema version, and makes none.");
+  auto* backup = app.add_subcommand("backup", "Online, verified backup of the node database");
+  backup->footer(
+      "Safe while simpuld runs. Every copy is verified: PRAGMA integrity_check runs on it and a "
+      "copy that fails is deleted (exit 1). --verify F checks an existing backup the same way, "
+      "plus its schema version, and makes no copy.");
   auto* out_opt = backup->add_option("--out", *out, "Backup file to create (must not exist)");
   auto* verify_opt = backup->add_option(
       "--verify", *verify, "Check this existing backup file instead of making one (exit 1 if bad)");
@@ -194,7 +194,8 @@ void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& comma
   auto* check = app.add_subcommand("check", "Check config, key files and database integrity");
   check->callback([&] { command = [&] { return RunCheck(common); }; });
 
-  auto* keys = app.add_subcommand("keys", "Show the node's public keys");
+  auto* keys = app.add_subcommand(
+      "keys", "The node's keys: show, rotate; on a coordinator: activate, revoke a member's key");
   keys->require_subcommand(1);
   auto* show = keys->add_subcommand("show", "Print key ids and public keys");
   show->callback([&] { command = [&] { return RunKeysShow(common); }; });

@@ -89,7 +89,10 @@ int RunRestore(const CommonOptions& common, const RestoreOptions& options) {
   const auto& f = report->restored;
   std::cout << "restored " << db.string() << " from " << options.from << ": " << f.cases
             << " cases, " << f.case_events << " case events, " << f.users << " users, schema "
-            << f.schema_version << " (this build: " << known << "; simpuld migrates on start), "
+            << f.schema_version
+            << (f.schema_version < known ? " (older than this build's; simpuld migrates it on start)"
+                                         : "")
+            << ", "
             << f.bytes << " bytes, integrity ok\n";
   if (!report->kept_as.empty()) {
     std::cout << "the replaced database is kept as " << report->kept_as.string() << "\n";
@@ -103,12 +106,13 @@ int RunRestore(const CommonOptions& common, const RestoreOptions& options) {
 
 void AddRestoreCommand(CLI::App& app, CommonOptions& common, Command& command) {
   auto options = std::make_shared<RestoreOptions>();
-  auto* restore = app.add_subcommand(
-      "restore",
-      "Replace the database of a STOPPED node with a backup. The backup is checked first "
-      "(integrity_check, a Simpul schema no newer than this build); the restore is refused "
-      "while the node's port answers or its database is open. The replaced database is kept as "
-      "<db>.before-restore-<UTC time>.");
+  auto* restore =
+      app.add_subcommand("restore", "Replace a stopped node's database with a verified backup");
+  restore->footer(
+      "The backup is checked first (integrity_check, a Simpul schema no newer than this build); "
+      "the restore is refused while the node's port answers or its database is open. The "
+      "replaced database is kept as <db>.before-restore-<UTC time>. Exit 0 restored, 1 refused "
+      "or failed (nothing changed), 2 usage (e.g. --force missing).");
   restore->add_option("--from", options->from, "Backup file made by `simpulctl backup`")
       ->required();
   restore->add_flag("--force", options->force,

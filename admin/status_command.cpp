@@ -155,10 +155,11 @@ int RunStatus(const CommonOptions& common) {
 }  // namespace
 
 void AddStatusCommand(CLI::App& app, CommonOptions& common, Command& command) {
-  app.add_subcommand("status",
-                     "One screen for the operator: identity, database, cases by state and "
-                     "overdue, transparency log, federation outbox and directory, key ids. Reads "
-                     "the database read-only; works with the node stopped.")
+  app.add_subcommand("status", "Identity, database, cases, log, federation and keys at a glance")
+      ->footer(
+          "Cases by state and overdue, log size, latest checkpoint and witnessed size, outbox "
+          "per peer, directory version and expiry, key ids. Reads the database read-only; works "
+          "with the node stopped.")
       ->callback([&] { command = [&] { return RunStatus(common); }; });
 }
 

@@ -71,6 +71,7 @@ TEST_F(AdminExportTest, CasesAndEventsNeverCarryTheReporter) {
     EXPECT_EQ(text->find("Siti"), std::string::npos) << *text;
     EXPECT_EQ(text->find("Aminah"), std::string::npos) << *text;
     EXPECT_EQ(text->find("081234567890"), std::string::npos) << *text;
+    EXPECT_EQ(text->find("berlubang"), std::string::npos) << "no free text: " << *text;
     for (const auto& id : ids_) EXPECT_NE(text->find(id), std::string::npos) << id;
   }
   EXPECT_EQ(csv.substr(0, csv.find('\n')).find("tracking_id,state,"), 0u) << csv;
