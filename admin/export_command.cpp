@@ -2,7 +2,6 @@
 // a reporter's identity, no free text), with a progress line on stderr for long exports.
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
@@ -10,6 +9,7 @@
 #include <sstream>
 
 #include "admin/commands.hpp"
+#include "admin/progress_line.hpp"
 #include "admin/federation_support.hpp"
 #include "node/store/connection.hpp"
 #include "node/store/export_store.hpp"
@@ -71,7 +71,7 @@ void WriteRow(std::ostream& out, bool csv, std::span<const store::ExportColumn> 
   out << '\n';
 }
 
-// Streams the rows to `out` with a progress line on stderr at most once a second.
+// Streams the rows to `out` with a progress line on stderr unless `quiet`.
 Result<std::int64_t> WriteExport(store::Connection& conn, store::ExportKind kind,
                                  std::int64_t since, bool csv, std::ostream& out, bool quiet) {
   auto total = store::CountExportRows(conn, kind, since);
@@ -81,21 +81,12 @@ Result<std::int64_t> WriteExport(store::Connection& conn, store::ExportKind kind
     for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].name;
     out << '\n';
   }
-  auto last = std::chrono::steady_clock::now();
+  ProgressLine progress("export", "rows", !quiet);
   std::int64_t done = 0;
-  bool printed = false;
-  auto n = store::ExportRows(conn, kind, since, [&](const store::ExportRow& row) {
+  return store::ExportRows(conn, kind, since, [&](const store::ExportRow& row) {
     WriteRow(out, csv, columns, row);
-    ++done;
-    const auto now = std::chrono::steady_clock::now();
-    if (!quiet && now - last >= std::chrono::seconds(1)) {
-      std::cerr << "\rexport " << done << "/" << *total << " rows" << std::flush;
-      last = now;
-      printed = true;
-    }
+    progress.Update(++done, *total);
   });
-  if (printed) std::cerr << "\n";
-  return n;
 }
 
 int RunExport(const CommonOptions& common, const ExportOptions& options) {

@@ -2,11 +2,11 @@
 // shares.
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <iostream>
 #include <string>
 
 #include "admin/commands.hpp"
+#include "admin/progress_line.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/secretbox.hpp"
@@ -42,25 +42,18 @@ std::string ReadSecretLine() {
 
 namespace {
 
-// Copies the live database to `out` with a progress line on stderr at most once a second (and
-// one at the end), then reports the verified copy.
+// Copies the live database to `out` with a progress line on stderr, then reports the verified
+// copy.
 int RunBackup(const CommonOptions& common, const std::string& out) {
   auto config = LoadConfigOrExplain(common);
   if (!config) return Report(common, config.error(), 2);
-  using Clock = std::chrono::steady_clock;
-  auto last_line = Clock::now();
-  bool printed = false;
-  auto report = store::BackupDatabase(
-      config->DatabasePath(), out, [&](std::int64_t done, std::int64_t total) {
-        const auto now = Clock::now();
-        if (common.json || (now - last_line < std::chrono::seconds(1) && done < total)) return;
-        const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-        std::cerr << "\rbackup " << percent << "% (" << done << "/" << total << " pages)"
-                  << std::flush;
-        last_line = now;
-        printed = true;
-      });
-  if (printed) std::cerr << "\n";
+  Result<store::BackupReport> report;
+  {
+    ProgressLine progress("backup", "pages", !common.json);
+    report = store::BackupDatabase(
+        config->DatabasePath(), out,
+        [&](std::int64_t done, std::int64_t total) { progress.Update(done, total); });
+  }
   if (!report) return Report(common, report.error());
   if (common.json) {
     std::cout << nlohmann::json{{"backup", out},

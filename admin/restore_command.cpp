@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "admin/commands.hpp"
+#include "admin/progress_line.hpp"
 #include "node/store/restore.hpp"
 #include "node/store/schema.hpp"
 
@@ -75,7 +76,13 @@ int RunRestore(const CommonOptions& common, const RestoreOptions& options) {
                   2);
   }
   const auto known = static_cast<std::int64_t>(store::SchemaMigrations().size());
-  auto report = store::RestoreDatabase(options.from, db, known, UtcStamp());
+  Result<store::RestoreReport> report;
+  {
+    ProgressLine progress("restore", "pages", !common.json);
+    report = store::RestoreDatabase(
+        options.from, db, known, UtcStamp(),
+        [&](std::int64_t done, std::int64_t total) { progress.Update(done, total); });
+  }
   if (!report) return Report(common, report.error());
   if (common.json) {
     std::cout << nlohmann::json{{"restored_from", options.from},

@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include "node/store/backup.hpp"
 #include "node/store/connection.hpp"
 
 namespace simpul::store {
@@ -99,7 +98,8 @@ Result<void> EnsureDatabaseIdle(const fs::path& db) {
 
 Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db,
                                       std::int64_t known_schema_version,
-                                      const std::string& utc_stamp) {
+                                      const std::string& utc_stamp,
+                                      const BackupProgress& progress) {
   auto facts = InspectDatabaseFile(backup);
   if (!facts) return tl::unexpected(facts.error());
   if (facts->schema_version > known_schema_version) {
@@ -116,7 +116,7 @@ Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db
   // Copy next to the target first, so the swap below is two renames on one file system.
   const fs::path staged = db.string() + ".restoring";
   fs::remove(staged, ec);
-  auto copied = BackupDatabase(backup, staged);
+  auto copied = BackupDatabase(backup, staged, progress);
   if (!copied) return tl::unexpected(copied.error());
   RestoreReport report;
   if (had_db) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "crypto/result.hpp"
+#include "node/store/backup.hpp"
 
 namespace simpul::store {
 
@@ -44,9 +45,11 @@ struct RestoreReport {
 // `known_schema_version` (kInvalidArgument: upgrade simpulctl/simpuld first); `db` must be idle
 // (kUnavailable). `utc_stamp` names the kept file, e.g. "20261124T091500Z". Fails kUnavailable on
 // I/O errors; if the copy fails after the old database was moved, the old one is moved back.
+// `progress` is called as the backup is copied in (pages done, total).
 Result<RestoreReport> RestoreDatabase(const std::filesystem::path& backup,
                                       const std::filesystem::path& db,
                                       std::int64_t known_schema_version,
-                                      const std::string& utc_stamp);
+                                      const std::string& utc_stamp,
+                                      const BackupProgress& progress = {});
 
 }  // namespace simpul::store

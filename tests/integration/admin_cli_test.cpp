@@ -85,5 +85,16 @@ TEST(AdminCliTest, UsageErrorsExitTwo) {
   }
 }
 
+TEST(AdminCliTest, QueuesIsPeers) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  for (const char* name : {"peers", "queues"}) {
+    auto r = (*node)->Ctl({name, "--json"});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->exit_code, 2) << name;  // this node has no [federation] section
+    EXPECT_NE(r->out.find("federation is not configured"), std::string::npos) << r->out;
+  }
+}
+
 }  // namespace
 }  // namespace simpul::testing
