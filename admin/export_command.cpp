@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "admin/commands.hpp"
-#include "admin/progress_line.hpp"
 #include "admin/federation_support.hpp"
+#include "admin/progress_line.hpp"
 #include "node/store/connection.hpp"
 #include "node/store/export_store.hpp"
 
@@ -55,8 +55,9 @@ void WriteRow(std::ostream& out, bool csv, std::span<const store::ExportColumn> 
     nlohmann::json value = nullptr;
     if (cell.text) value = *cell.text;
     if (cell.number) {
-      value = columns[i].type == store::ExportColumnType::kTimeMs ? nlohmann::json(IsoUtc(*cell.number))
-                                                                  : nlohmann::json(*cell.number);
+      value = columns[i].type == store::ExportColumnType::kTimeMs
+                  ? nlohmann::json(IsoUtc(*cell.number))
+                  : nlohmann::json(*cell.number);
     }
     if (csv) {
       if (i > 0) out << ',';
@@ -94,7 +95,8 @@ int RunExport(const CommonOptions& common, const ExportOptions& options) {
   if (!config) return Report(common, config.error(), 2);
   auto since = ParseSince(options.since);
   if (!since) return Report(common, since.error(), 2);
-  const auto kind = options.what == "cases" ? store::ExportKind::kCases : store::ExportKind::kEvents;
+  const auto kind =
+      options.what == "cases" ? store::ExportKind::kCases : store::ExportKind::kEvents;
   std::error_code ec;
   if (fs::exists(options.out, ec)) {
     return Report(common, {ErrorCode::kConflict, options.out + " exists; choose a new file name"});

@@ -63,9 +63,9 @@ int RunRestore(const CommonOptions& common, const RestoreOptions& options) {
   if (!config) return Report(common, config.error(), 2);
   const auto db = config->DatabasePath();
   if (PortAnswers(*config)) {
-    return Report(common, Error{ErrorCode::kUnavailable,
-                                "the node answers on port " + std::to_string(config->listen_port) +
-                                    "; stop simpuld before restoring"});
+    return Report(common, Error{ErrorCode::kUnavailable, "the node answers on port " +
+                                                             std::to_string(config->listen_port) +
+                                                             "; stop simpuld before restoring"});
   }
   std::error_code ec;
   if (std::filesystem::exists(db, ec) && !options.force) {
@@ -97,10 +97,10 @@ int RunRestore(const CommonOptions& common, const RestoreOptions& options) {
   std::cout << "restored " << db.string() << " from " << options.from << ": " << f.cases
             << " cases, " << f.case_events << " case events, " << f.users << " users, schema "
             << f.schema_version
-            << (f.schema_version < known ? " (older than this build's; simpuld migrates it on start)"
-                                         : "")
-            << ", "
-            << f.bytes << " bytes, integrity ok\n";
+            << (f.schema_version < known
+                    ? " (older than this build's; simpuld migrates it on start)"
+                    : "")
+            << ", " << f.bytes << " bytes, integrity ok\n";
   if (!report->kept_as.empty()) {
     std::cout << "the replaced database is kept as " << report->kept_as.string() << "\n";
   }

@@ -34,13 +34,16 @@ json MarkJson(const std::optional<store::CheckpointMark>& m) {
 // The key ids from the node's key files; a missing or unreadable key shows its error instead.
 json KeysJson(const NodeConfig& config) {
   json keys = json::object();
-  for (const auto& [use, path] : {std::pair{"msg", config.MessageKeyPath()},
-                                  std::pair{"log", config.LogKeyPath()}}) {
+  for (const auto& [use, path] :
+       {std::pair{"msg", config.MessageKeyPath()}, std::pair{"log", config.LogKeyPath()}}) {
     auto key = crypto::ReadKeyFile(path);
-    keys[use] = key ? json(crypto::KeyId(key->public_key())) : json("error: " + key.error().message);
+    keys[use] =
+        key ? json(crypto::KeyId(key->public_key())) : json("error: " + key.error().message);
   }
-  auto tls = crypto::TlsIdentity::ReadFiles(config.FederationCertPath(), config.FederationKeyPath());
-  keys["tls_spki_sha256"] = tls ? json(tls->spki_sha256_hex()) : json("error: " + tls.error().message);
+  auto tls =
+      crypto::TlsIdentity::ReadFiles(config.FederationCertPath(), config.FederationKeyPath());
+  keys["tls_spki_sha256"] =
+      tls ? json(tls->spki_sha256_hex()) : json("error: " + tls.error().message);
   return keys;
 }
 
@@ -56,18 +59,17 @@ Result<json> DatabaseJson(const NodeConfig& config, std::int64_t now) {
     by_state[state] = n;
     total += n;
   }
-  json out = {
-      {"database",
-       {{"path", config.DatabasePath().string()},
-        {"bytes", FileBytes(config.DatabasePath()) +
-                      FileBytes(config.DatabasePath().string() + "-wal")},
-        {"schema_version", st->schema_version},
-        {"build_schema_version", store::SchemaMigrations().size()}}},
-      {"cases", {{"total", total}, {"by_state", by_state}, {"overdue", st->overdue}}},
-      {"log",
-       {{"size", st->log_size},
-        {"latest_checkpoint", MarkJson(st->latest_checkpoint)},
-        {"latest_witnessed", MarkJson(st->latest_witnessed)}}}};
+  json out = {{"database",
+               {{"path", config.DatabasePath().string()},
+                {"bytes", FileBytes(config.DatabasePath()) +
+                              FileBytes(config.DatabasePath().string() + "-wal")},
+                {"schema_version", st->schema_version},
+                {"build_schema_version", store::SchemaMigrations().size()}}},
+              {"cases", {{"total", total}, {"by_state", by_state}, {"overdue", st->overdue}}},
+              {"log",
+               {{"size", st->log_size},
+                {"latest_checkpoint", MarkJson(st->latest_checkpoint)},
+                {"latest_witnessed", MarkJson(st->latest_witnessed)}}}};
   auto backlog = store::FederationStore::Backlog(*conn);
   if (!backlog) return tl::unexpected(backlog.error());
   json outbox = json::array();
@@ -85,9 +87,8 @@ Result<json> DatabaseJson(const NodeConfig& config, std::int64_t now) {
                  {"expires_at", expires > 0 ? json(IsoUtc(expires)) : json(nullptr)},
                  {"expired", expires > 0 && now >= expires}};
   }
-  out["federation"] = {{"enabled", config.federation.enabled()},
-                       {"outbox", outbox},
-                       {"directory", directory}};
+  out["federation"] = {
+      {"enabled", config.federation.enabled()}, {"outbox", outbox}, {"directory", directory}};
   return out;
 }
 
@@ -96,8 +97,9 @@ void PrintText(const json& s) {
             << s["class"].get<std::string>() << ", " << s["role"].get<std::string>() << ")\n"
             << "config     " << s["config"].get<std::string>() << "\n";
   const json& db = s["database"];
-  std::cout << "database   " << db["path"].get<std::string>() << ", " << db["bytes"] << " bytes, schema "
-            << db["schema_version"] << " (this build " << db["build_schema_version"] << ")\n";
+  std::cout << "database   " << db["path"].get<std::string>() << ", " << db["bytes"]
+            << " bytes, schema " << db["schema_version"] << " (this build "
+            << db["build_schema_version"] << ")\n";
   const json& cases = s["cases"];
   std::cout << "cases      " << cases["total"] << " total, " << cases["overdue"] << " overdue;";
   for (auto it = cases["by_state"].begin(); it != cases["by_state"].end(); ++it) {

@@ -10,13 +10,20 @@ namespace {
 using T = ExportColumnType;
 
 constexpr std::array kCaseColumns = {
-    ExportColumn{"tracking_id", T::kText},    ExportColumn{"state", T::kText},
-    ExportColumn{"category", T::kText},       ExportColumn{"region", T::kText},
-    ExportColumn{"unit", T::kText},           ExportColumn{"channel", T::kText},
-    ExportColumn{"classification", T::kText}, ExportColumn{"anonymous", T::kInteger},
-    ExportColumn{"confidential", T::kInteger}, ExportColumn{"escalation_level", T::kInteger},
-    ExportColumn{"submitted_at", T::kTimeMs}, ExportColumn{"verified_at", T::kTimeMs},
-    ExportColumn{"updated_at", T::kTimeMs},   ExportColumn{"next_due_at", T::kTimeMs},
+    ExportColumn{"tracking_id", T::kText},
+    ExportColumn{"state", T::kText},
+    ExportColumn{"category", T::kText},
+    ExportColumn{"region", T::kText},
+    ExportColumn{"unit", T::kText},
+    ExportColumn{"channel", T::kText},
+    ExportColumn{"classification", T::kText},
+    ExportColumn{"anonymous", T::kInteger},
+    ExportColumn{"confidential", T::kInteger},
+    ExportColumn{"escalation_level", T::kInteger},
+    ExportColumn{"submitted_at", T::kTimeMs},
+    ExportColumn{"verified_at", T::kTimeMs},
+    ExportColumn{"updated_at", T::kTimeMs},
+    ExportColumn{"next_due_at", T::kTimeMs},
     ExportColumn{"next_clock", T::kText},
 };
 constexpr std::string_view kCaseSelect =

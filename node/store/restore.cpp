@@ -37,9 +37,9 @@ Result<Connection> OpenExclusive(const fs::path& db) {
   if (!conn) return tl::unexpected(conn.error());
   sqlite3_busy_timeout(conn->raw(), 0);
   if (!conn->Exec("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")) {
-    return Fail(ErrorCode::kUnavailable,
-                db.string() + " is in use by another process; stop simpuld first "
-                              "(systemctl stop simpuld)");
+    return Fail(ErrorCode::kUnavailable, db.string() +
+                                             " is in use by another process; stop simpuld first "
+                                             "(systemctl stop simpuld)");
   }
   return conn;
 }

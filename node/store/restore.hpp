@@ -36,8 +36,8 @@ Result<DatabaseFacts> InspectDatabaseFile(const std::filesystem::path& path);
 Result<void> EnsureDatabaseIdle(const std::filesystem::path& db);
 
 struct RestoreReport {
-  DatabaseFacts restored;           // what the node's database now holds
-  std::filesystem::path kept_as;    // where the replaced database went; empty if there was none
+  DatabaseFacts restored;         // what the node's database now holds
+  std::filesystem::path kept_as;  // where the replaced database went; empty if there was none
 };
 
 // Replaces `db` with a verified copy of `backup`. Checks first, touching nothing on failure:

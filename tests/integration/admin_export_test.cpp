@@ -89,8 +89,8 @@ TEST_F(AdminExportTest, SinceInTheFutureExportsNothingAndBadSinceIsUsage) {
   EXPECT_EQ(csv, std::string("tracking_id,state,category,region,unit,channel,classification,"
                              "anonymous,confidential,escalation_level,submitted_at,verified_at,"
                              "updated_at,next_due_at,next_clock\n"));
-  auto bad = node_->Ctl({"export", "--since", "yesterday", "--out",
-                         (node_->dir() / "never").string()});
+  auto bad =
+      node_->Ctl({"export", "--since", "yesterday", "--out", (node_->dir() / "never").string()});
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(node_->dir() / "never"));

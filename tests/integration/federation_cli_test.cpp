@@ -139,6 +139,11 @@ TEST_F(FederationCliTest, EnrolledNodeVerifiesInTheDirectoryUnderTheInstalledAnc
   EXPECT_EQ(entry->endpoint, "https://127.0.0.1:9444");
   EXPECT_NE(directory.Find("coord:panrb"), nullptr);
   Ctl(*coordinator_, {"directory", "add", (node_->dir() / "request.json").string()}, 1);
+  const json status = Ctl(*coordinator_, {"status"});
+  EXPECT_EQ(status["role"], "coordinator");
+  EXPECT_EQ(status["federation"]["directory"]["version"], directory.version());
+  EXPECT_EQ(status["federation"]["directory"]["expired"], false);
+  EXPECT_TRUE(status["federation"]["directory"]["expires_at"].is_string()) << status;
 }
 
 TEST_F(FederationCliTest, RotationActivationRevocationAndRemovalArePublished) {
