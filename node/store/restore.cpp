@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+
 #include "node/store/connection.hpp"
 
 namespace simpul::store {
@@ -44,12 +46,16 @@ Result<Connection> OpenExclusive(const fs::path& db) {
   return conn;
 }
 
-// Folds the WAL of an idle `db` into its main file and leaves it in rollback-journal mode, so it
-// is one self-contained file that can be moved.
-Result<void> LockAndSettle(const fs::path& db) {
+// Locks an idle `db`, folds its WAL into its main file and leaves it in rollback-journal mode, so
+// it is one self-contained file that can be moved. The lock lasts as long as the returned
+// connection, so no node can open the database while it is being replaced.
+Result<Connection> LockAndSettle(const fs::path& db) {
   auto conn = OpenExclusive(db);
   if (!conn) return tl::unexpected(conn.error());
-  return conn->Exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
+  if (auto r = conn->Exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;"); !r) {
+    return tl::unexpected(r.error());
+  }
+  return conn;
 }
 
 }  // namespace
@@ -88,14 +94,6 @@ Result<DatabaseFacts> InspectDatabaseFile(const fs::path& path) {
   return facts;
 }
 
-Result<void> EnsureDatabaseIdle(const fs::path& db) {
-  std::error_code ec;
-  if (!fs::exists(db, ec)) return {};
-  auto conn = OpenExclusive(db);
-  if (!conn) return tl::unexpected(conn.error());
-  return {};
-}
-
 Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db,
                                       std::int64_t known_schema_version,
                                       const std::string& utc_stamp,
@@ -110,8 +108,11 @@ Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db
   }
   std::error_code ec;
   const bool had_db = fs::exists(db, ec);
+  std::optional<Connection> lock;
   if (had_db) {
-    if (auto r = LockAndSettle(db); !r) return tl::unexpected(r.error());
+    auto settled = LockAndSettle(db);
+    if (!settled) return tl::unexpected(settled.error());
+    lock.emplace(std::move(*settled));
   }
   // Copy next to the target first, so the swap below is two renames on one file system.
   const fs::path staged = db.string() + ".restoring";
@@ -128,6 +129,7 @@ Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db
     if (had_db) (void)Move(report.kept_as, db);
     return tl::unexpected(r.error());
   }
+  lock.reset();
   auto restored = InspectDatabaseFile(db);
   if (!restored) return tl::unexpected(restored.error());
   report.restored = *restored;

@@ -31,10 +31,6 @@ struct DatabaseFacts {
 // kInvalidArgument if it is not a Simpul node database (no schema version or no cases table).
 Result<DatabaseFacts> InspectDatabaseFile(const std::filesystem::path& path);
 
-// Fails kUnavailable if another process holds `db` open (a running node keeps it open), else
-// succeeds. A missing file is not in use.
-Result<void> EnsureDatabaseIdle(const std::filesystem::path& db);
-
 struct RestoreReport {
   DatabaseFacts restored;         // what the node's database now holds
   std::filesystem::path kept_as;  // where the replaced database went; empty if there was none
