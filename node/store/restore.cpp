@@ -107,6 +107,10 @@ Result<RestoreReport> RestoreDatabase(const fs::path& backup, const fs::path& db
                     "; restore it with the Simpul release that made it");
   }
   std::error_code ec;
+  if (fs::equivalent(backup, db, ec)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                backup.string() + " is the node's database itself; name a backup file");
+  }
   const bool had_db = fs::exists(db, ec);
   std::optional<Connection> lock;
   if (had_db) {

@@ -119,6 +119,14 @@ TEST_F(AdminRestoreTest, DamagedBackupIsRefusedAndNothingChanges) {
   EXPECT_EQ(CasesOnNode(), 2) << "the node's database is untouched";
 }
 
+TEST_F(AdminRestoreTest, TheDatabaseItselfIsRefused) {
+  ASSERT_TRUE(node_->Stop());
+  auto refused = node_->Ctl({"restore", "--from", node_->database_path().string(), "--force"});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->exit_code, 1);
+  EXPECT_EQ(KeptDatabases(*node_), 0);
+}
+
 TEST_F(AdminRestoreTest, NotADatabaseIsRefused) {
   ASSERT_TRUE(node_->Stop());
   const fs::path text = node_->dir() / "notes.txt";
