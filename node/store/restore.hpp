@@ -40,8 +40,8 @@ struct RestoreReport {
 // the backup must pass InspectDatabaseFile (its errors) and have a schema version no newer than
 // `known_schema_version` (kInvalidArgument: upgrade simpulctl/simpuld first) and must not be
 // `db` itself (kInvalidArgument); `db` must be idle (kUnavailable). `utc_stamp` names the kept
-// file, e.g. "20261124T091500Z". Fails kUnavailable on
-// I/O errors; if the copy fails after the old database was moved, the old one is moved back.
+// file, e.g. "20261124T091500Z". Fails kUnavailable on I/O errors; if the copy fails after the
+// old database was moved, the old one is moved back.
 // `progress` is called as the backup is copied in (pages done, total).
 Result<RestoreReport> RestoreDatabase(const std::filesystem::path& backup,
                                       const std::filesystem::path& db,
