@@ -156,7 +156,7 @@ void AddUserCommands(CLI::App& app, CommonOptions& common, Command& command) {
 }
 
 void AddUnitCommands(CLI::App& app, CommonOptions& common, Command& command) {
-  auto* unit = app.add_subcommand("unit", "Manage work units (for disposition)");
+  auto* unit = app.add_subcommand("unit", "Work units (for disposition): add, list");
   unit->require_subcommand(1);
   auto code = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
@@ -172,6 +172,24 @@ void AddUnitCommands(CLI::App& app, CommonOptions& common, Command& command) {
           std::cout << nlohmann::json{{"code", u->code}, {"name", u->name}}.dump(2) << "\n";
         } else {
           std::cout << "created unit " << u->code << " (" << u->name << ")\n";
+        }
+        return 0;
+      });
+    };
+  });
+  auto* list = unit->add_subcommand("list", "List work units");
+  list->callback([&] {
+    command = [&] {
+      return WithAccounts(common, [&](service::AccountService& accounts) {
+        auto units = accounts.ListUnitsSync();
+        if (!units) return Report(common, units.error());
+        auto arr = nlohmann::json::array();
+        for (const auto& u : *units) arr.push_back({{"code", u.code}, {"name", u.name}});
+        if (common.json) {
+          std::cout << arr.dump(2) << "\n";
+        } else {
+          for (const auto& u : *units) std::cout << u.code << "  " << u.name << "\n";
+          if (units->empty()) std::cout << "(no units; add one with `simpulctl unit add`)\n";
         }
         return 0;
       });

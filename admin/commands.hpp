@@ -28,10 +28,17 @@ void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& comma
 void AddPeersCommand(CLI::App& app, CommonOptions& common, Command& command);
 // enroll, keys rotate, trust install. Call after AddMaintenanceCommands (it adds `keys`).
 void AddFederationCommands(CLI::App& app, CommonOptions& common, Command& command);
-// directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator).
+// directory add|update|remove|activate-key|revoke-key|list|publish|show|anchor (coordinator),
+// and keys activate|revoke (the same key changes). Call after AddMaintenanceCommands.
 void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command);
 // open311 key add|list|revoke: API keys of the Open311 facade.
 void AddOpen311Commands(CLI::App& app, CommonOptions& common, Command& command);
+// restore --from F [--force]: a verified backup in place of a stopped node's database.
+void AddRestoreCommand(CLI::App& app, CommonOptions& common, Command& command);
+// status: identity, database, cases, log, federation and keys in one screen (read-only).
+void AddStatusCommand(CLI::App& app, CommonOptions& common, Command& command);
+// export --what cases|events --since T --format csv|json --out F (no reporter identity).
+void AddExportCommand(CLI::App& app, CommonOptions& common, Command& command);
 // verify-receipt: a citizen's receipt against the trust anchor alone (works without a node).
 void AddReceiptCommand(CLI::App& app, CommonOptions& common, Command& command);
 

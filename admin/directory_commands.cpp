@@ -262,15 +262,24 @@ void AddDirectoryCommands(CLI::App& app, CommonOptions& common, Command& command
   remove->add_option("node-id", *arg, "e.g. kab:32.04")->required();
   remove->callback([&, arg] { command = [&, arg] { return RunRemove(common, *arg); }; });
 
+  // The same two key changes also appear under `keys` (as `keys revoke|activate`), where an
+  // operator looks for them; both spellings run RunKeyChange.
+  CLI::App* keys = app.get_subcommand("keys");
   for (const bool revoke : {false, true}) {
-    auto* sub = directory->add_subcommand(
-        revoke ? "revoke-key" : "activate-key",
-        revoke ? "Revoke a member's key" : "Make a member's next key active, retiring the old one");
-    sub->add_option("node-id", *arg, "e.g. kab:32.04")->required();
-    sub->add_option("kid", *kid, "Key id (16 hex characters)")->required();
-    sub->callback([&, arg, kid, revoke] {
-      command = [&, arg, kid, revoke] { return RunKeyChange(common, *arg, *kid, revoke); };
-    });
+    for (CLI::App* parent : {directory, keys}) {
+      const bool under_keys = parent == keys;
+      auto* sub = parent->add_subcommand(
+          revoke ? (under_keys ? "revoke" : "revoke-key")
+                 : (under_keys ? "activate" : "activate-key"),
+          std::string(under_keys ? "Coordinator: " : "") +
+              (revoke ? "Revoke a member's key and publish a new directory version"
+                      : "Make a member's next key active, retiring the old one"));
+      sub->add_option("node-id", *arg, "e.g. kab:32.04")->required();
+      sub->add_option("kid", *kid, "Key id (16 hex characters)")->required();
+      sub->callback([&, arg, kid, revoke] {
+        command = [&, arg, kid, revoke] { return RunKeyChange(common, *arg, *kid, revoke); };
+      });
+    }
   }
   directory->add_subcommand("list", "List member nodes and their keys")->callback([&] {
     command = [&] { return RunList(common); };

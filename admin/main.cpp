@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   simpul::admin::AddInitCommand(app, command);
   simpul::admin::AddAccountCommands(app, common, command);
   simpul::admin::AddMaintenanceCommands(app, common, command);
+  simpul::admin::AddRestoreCommand(app, common, command);
+  simpul::admin::AddStatusCommand(app, common, command);
+  simpul::admin::AddExportCommand(app, common, command);
   simpul::admin::AddPeersCommand(app, common, command);
   simpul::admin::AddFederationCommands(app, common, command);
   simpul::admin::AddDirectoryCommands(app, common, command);

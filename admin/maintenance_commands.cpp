@@ -6,11 +6,13 @@
 #include <string>
 
 #include "admin/commands.hpp"
+#include "admin/progress_line.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/secretbox.hpp"
 #include "crypto/tls_identity.hpp"
 #include "node/store/backup.hpp"
+#include "node/store/restore.hpp"
 #include "node/store/schema.hpp"
 
 namespace simpul::admin {
@@ -40,20 +42,18 @@ std::string ReadSecretLine() {
 
 namespace {
 
+// Copies the live database to `out` with a progress line on stderr, then reports the verified
+// copy.
 int RunBackup(const CommonOptions& common, const std::string& out) {
   auto config = LoadConfigOrExplain(common);
   if (!config) return Report(common, config.error(), 2);
-  int last_percent = -1;
-  auto report = store::BackupDatabase(
-      config->DatabasePath(), out, [&](std::int64_t done, std::int64_t total) {
-        int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-        if (!common.json && percent != last_percent && (percent % 10 == 0 || percent == 100)) {
-          std::cerr << "\rbackup " << percent << "% (" << done << "/" << total << " pages)"
-                    << std::flush;
-          last_percent = percent;
-        }
-      });
-  if (!common.json) std::cerr << "\n";
+  Result<store::BackupReport> report;
+  {
+    ProgressLine progress("backup", "pages", !common.json);
+    report = store::BackupDatabase(
+        config->DatabasePath(), out,
+        [&](std::int64_t done, std::int64_t total) { progress.Update(done, total); });
+  }
   if (!report) return Report(common, report.error());
   if (common.json) {
     std::cout << nlohmann::json{{"backup", out},
@@ -68,6 +68,32 @@ int RunBackup(const CommonOptions& common, const std::string& out) {
               << "; copy that directory too.\n";
   }
   return 0;
+}
+
+// Checks an existing backup file as restore would, without a node: integrity, schema, counts.
+int RunVerifyBackup(const CommonOptions& common, const std::string& file) {
+  auto facts = store::InspectDatabaseFile(file);
+  if (!facts) return Report(common, facts.error());
+  const auto known = static_cast<std::int64_t>(store::SchemaMigrations().size());
+  const bool restorable = facts->schema_version <= known;
+  if (common.json) {
+    std::cout << nlohmann::json{{"backup", file},
+                                {"integrity", "ok"},
+                                {"schema_version", facts->schema_version},
+                                {"restorable", restorable},
+                                {"bytes", facts->bytes},
+                                {"cases", facts->cases},
+                                {"case_events", facts->case_events},
+                                {"users", facts->users}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << file << ": integrity ok, schema " << facts->schema_version << " (this build "
+              << known << (restorable ? ", restorable" : ", too new to restore") << "), "
+              << facts->cases << " cases, " << facts->case_events << " case events, "
+              << facts->users << " users, " << facts->bytes << " bytes\n";
+  }
+  return restorable ? 0 : 1;
 }
 
 // Checks what an operator would check by hand: config valid, keys present and private,
@@ -138,14 +164,31 @@ int RunKeysShow(const CommonOptions& common) {
 
 void AddMaintenanceCommands(CLI::App& app, CommonOptions& common, Command& command) {
   auto out = std::make_shared<std::string>();
+  auto verify = std::make_shared<std::string>();
   auto* backup = app.add_subcommand("backup", "Online, verified backup of the node database");
-  backup->add_option("--out", *out, "Backup file to create (must not exist)")->required();
-  backup->callback([&, out] { command = [&, out] { return RunBackup(common, *out); }; });
+  backup->footer(
+      "Safe while simpuld runs. Every copy is verified: PRAGMA integrity_check runs on it and a "
+      "copy that fails is deleted (exit 1). --verify F checks an existing backup the same way, "
+      "plus its schema version, and makes no copy.");
+  auto* out_opt = backup->add_option("--out", *out, "Backup file to create (must not exist)");
+  auto* verify_opt = backup->add_option(
+      "--verify", *verify, "Check this existing backup file instead of making one (exit 1 if bad)");
+  out_opt->excludes(verify_opt);
+  backup->callback([&, out, verify, verify_opt] {
+    if (verify_opt->count() > 0) {
+      command = [&, verify] { return RunVerifyBackup(common, *verify); };
+    } else if (out->empty()) {
+      throw CLI::RequiredError("--out or --verify");
+    } else {
+      command = [&, out] { return RunBackup(common, *out); };
+    }
+  });
 
   auto* check = app.add_subcommand("check", "Check config, key files and database integrity");
   check->callback([&] { command = [&] { return RunCheck(common); }; });
 
-  auto* keys = app.add_subcommand("keys", "Show the node's public keys");
+  auto* keys = app.add_subcommand(
+      "keys", "The node's keys: show, rotate; on a coordinator: activate, revoke a member's key");
   keys->require_subcommand(1);
   auto* show = keys->add_subcommand("show", "Print key ids and public keys");
   show->callback([&] { command = [&] { return RunKeysShow(common); }; });

@@ -163,7 +163,9 @@ int RunPeers(const CommonOptions& common) {
 }  // namespace
 
 void AddPeersCommand(CLI::App& app, CommonOptions& common, Command& command) {
-  app.add_subcommand("peers", "Federation peers: outbox backlog, breaker, last error, inbox")
+  app.add_subcommand("peers",
+                     "Federation peers and queues: outbox backlog, breaker, last error, inbox")
+      ->alias("queues")
       ->callback([&] { command = [&] { return RunPeers(common); }; });
 }
 

@@ -172,4 +172,9 @@ boost::asio::awaitable<Result<std::vector<store::UnitRecord>>> AccountService::L
       [](Connection& c) { return store::AccountStore::Units(c); });
 }
 
+Result<std::vector<store::UnitRecord>> AccountService::ListUnitsSync() {
+  return db_.ReadSync<std::vector<store::UnitRecord>>(
+      [](Connection& c) { return store::AccountStore::Units(c); });
+}
+
 }  // namespace simpul::service

@@ -59,6 +59,7 @@ class AccountService {
   boost::asio::awaitable<Result<store::UnitRecord>> CreateUnit(NewUnit unit);
   Result<store::UnitRecord> CreateUnitSync(NewUnit unit);
   boost::asio::awaitable<Result<std::vector<store::UnitRecord>>> ListUnits();
+  Result<std::vector<store::UnitRecord>> ListUnitsSync();
 
  private:
   Result<store::Database::Job<store::UserRecord>> CreateUserJob(NewUser user);

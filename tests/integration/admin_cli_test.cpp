@@ -61,5 +61,40 @@ TEST(AdminCliTest, CheckFailsWhenAKeyIsReadableByOthers) {
   EXPECT_EQ(report["message_key"], "ok");
 }
 
+TEST(AdminCliTest, UnitListShowsAddedUnits) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  ASSERT_TRUE((*node)->AddUnit("dpu", "Dinas Pekerjaan Umum"));
+  auto listed = (*node)->Ctl({"unit", "list", "--json"});
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->exit_code, 0) << listed->out;
+  auto units = nlohmann::json::parse(listed->out);
+  ASSERT_EQ(units.size(), 1u);
+  EXPECT_EQ(units[0]["code"], "dpu");
+  EXPECT_EQ(units[0]["name"], "Dinas Pekerjaan Umum");
+}
+
+TEST(AdminCliTest, UsageErrorsExitTwo) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"no-such-command"}, {"restore"}, {"backup"}, {"unit"}, {"status", "--bogus"}}) {
+    auto r = (*node)->Ctl(args);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->exit_code, 2) << args[0];
+  }
+}
+
+TEST(AdminCliTest, QueuesIsPeers) {
+  auto node = NodeProcess::Create();
+  ASSERT_TRUE(node) << node.error().message;
+  for (const char* name : {"peers", "queues"}) {
+    auto r = (*node)->Ctl({name, "--json"});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->exit_code, 2) << name;  // this node has no [federation] section
+    EXPECT_NE(r->out.find("federation is not configured"), std::string::npos) << r->out;
+  }
+}
+
 }  // namespace
 }  // namespace simpul::testing

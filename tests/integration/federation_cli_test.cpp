@@ -139,6 +139,11 @@ TEST_F(FederationCliTest, EnrolledNodeVerifiesInTheDirectoryUnderTheInstalledAnc
   EXPECT_EQ(entry->endpoint, "https://127.0.0.1:9444");
   EXPECT_NE(directory.Find("coord:panrb"), nullptr);
   Ctl(*coordinator_, {"directory", "add", (node_->dir() / "request.json").string()}, 1);
+  const json status = Ctl(*coordinator_, {"status"});
+  EXPECT_EQ(status["role"], "coordinator");
+  EXPECT_EQ(status["federation"]["directory"]["version"], directory.version());
+  EXPECT_EQ(status["federation"]["directory"]["expired"], false);
+  EXPECT_TRUE(status["federation"]["directory"]["expires_at"].is_string()) << status;
 }
 
 TEST_F(FederationCliTest, RotationActivationRevocationAndRemovalArePublished) {
@@ -163,7 +168,7 @@ TEST_F(FederationCliTest, RotationActivationRevocationAndRemovalArePublished) {
     EXPECT_EQ(KeyOf(*entry, old_kid)->status, KeyStatus::kRetired);
     EXPECT_GT(KeyOf(*entry, old_kid)->not_after, 0);
   }
-  Ctl(*coordinator_, {"directory", "revoke-key", "kab:32.04", new_kid});
+  Ctl(*coordinator_, {"keys", "revoke", "kab:32.04", new_kid});
   {
     const federation::Directory directory = VerifiedDirectory();
     EXPECT_EQ(KeyOf(*directory.Find("kab:32.04"), new_kid)->status, KeyStatus::kRevoked);
