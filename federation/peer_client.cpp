@@ -274,12 +274,9 @@ net::awaitable<Result<PeerResponse>> PeerClient::Request(PeerMethod method, std:
   }
 }
 
-net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(bhttp::verb verb,
-                                                                std::string target,
-                                                                std::string body,
-                                                                std::string content_type,
-                                                                PeerHeaders headers,
-                                                                std::chrono::milliseconds timeout) {
+net::awaitable<Result<PeerResponse>> PeerClient::Impl::Exchange(
+    bhttp::verb verb, std::string target, std::string body, std::string content_type,
+    PeerHeaders headers, std::chrono::milliseconds timeout) {
   if (target.empty() || target.front() != '/' ||
       std::any_of(target.begin(), target.end(), [](char c) { return c <= 0x20 || c >= 0x7f; })) {
     co_return Fail(ErrorCode::kInvalidArgument, "request target \"" + target + "\" is not a path");

@@ -64,8 +64,9 @@ struct FederationConfig {
 struct Open311Config {
   std::string public_url;  // base URL clients reach the node at; "" = http(s)://<listen>
   std::string contact = "Hubungi admin instansi / contact the agency's administrator";
-  std::string key_service = "API keys are issued by this node's administrator "
-                            "(simpulctl open311 key add)";
+  std::string key_service =
+      "API keys are issued by this node's administrator "
+      "(simpulctl open311 key add)";
   int requests_per_minute = 60;  // POST requests per API key per minute
 };
 

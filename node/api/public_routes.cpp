@@ -121,9 +121,8 @@ void AddPublicRoutes(http::Router& router, ApiContext& ctx) {
                 std::string id = req.Param("id");
                 std::string code = (*body)["access_code"].get<std::string>();
                 std::string request_id = req.request_id;
-                auto view = co_await ctx.cases.ReporterReply(std::move(id), std::move(code),
-                                                             std::move(*message),
-                                                             std::move(request_id));
+                auto view = co_await ctx.cases.ReporterReply(
+                    std::move(id), std::move(code), std::move(*message), std::move(request_id));
                 if (!view) co_return ApiResponse::FromError(view.error());
                 LogEvent(spdlog::level::info, "reporter_replied",
                          {{"request_id", req.request_id},

@@ -24,7 +24,7 @@ struct OutboxRow {
   std::string hash;      // EnvelopeHash(envelope)
   std::int64_t created_at = 0;
   std::optional<std::int64_t> delivered_at;
-  std::string receipt;  // the receiver's signed receipt; empty until delivered
+  std::string receipt;     // the receiver's signed receipt; empty until delivered
   std::string request_id;  // X-Request-Id of the request that queued it; "" for none
 };
 

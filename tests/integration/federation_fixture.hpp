@@ -232,7 +232,7 @@ class Federation {
     ASSERT_EQ(run->exit_code, 0) << args[0] << ": " << run->out;
   }
 
-  int report_interval_s_ = 0;  // 0: the config's default
+  int report_interval_s_ = 0;           // 0: the config's default
   std::string log_level_, log_format_;  // empty: the config's default
   std::unique_ptr<NodeProcess> coordinator_;
   std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;

@@ -114,8 +114,8 @@ TEST_F(RequestTraceTest, ForwardCarriesTheStaffRequestIdIntoTheReceiversLog) {
 TEST_F(RequestTraceTest, LogsAndMetricsHoldNoPersonalDataOrSecrets) {
   const std::string tag = crypto::RandomToken(10);
   const std::string name = "Wiryawan Planted" + tag;
-  const std::string nik = "3204" + std::to_string(100000000000ULL + std::hash<std::string>{}(tag) %
-                                                                       899999999999ULL);
+  const std::string nik =
+      "3204" + std::to_string(100000000000ULL + std::hash<std::string>{}(tag) % 899999999999ULL);
   const std::string phone = "0857" + nik.substr(4, 8);
   const std::string email = "planted." + tag + "@example.org";
   const std::string title = "Judul rahasia " + tag;
@@ -142,16 +142,19 @@ TEST_F(RequestTraceTest, LogsAndMetricsHoldNoPersonalDataOrSecrets) {
   EXPECT_EQ(pupr.Reply(id, access_code, reply_text).status, 201);
   ApiReply forwarded = pupr.Act(token, id, "forward", {{"target_node", "kab:32.04"}});
   ASSERT_EQ(forwarded.status, 200) << forwarded.body;
-  ASSERT_TRUE(AppliedForward("kab:32.04", id).is_object())
-      << fed_.node("kab:32.04").LogTail(6000);
+  ASSERT_TRUE(AppliedForward("kab:32.04", id).is_object()) << fed_.node("kab:32.04").LogTail(6000);
 
-  const std::vector<std::pair<std::string, std::string>> secrets = {
-      {"reporter name", name},   {"NIK", nik},
-      {"phone", phone},          {"email", email},
-      {"title", title},          {"complaint text", text},
-      {"reporter reply", reply_text}, {"staff note", staff_note},
-      {"access code", access_code},   {"password", password},
-      {"session token", token}};
+  const std::vector<std::pair<std::string, std::string>> secrets = {{"reporter name", name},
+                                                                    {"NIK", nik},
+                                                                    {"phone", phone},
+                                                                    {"email", email},
+                                                                    {"title", title},
+                                                                    {"complaint text", text},
+                                                                    {"reporter reply", reply_text},
+                                                                    {"staff note", staff_note},
+                                                                    {"access code", access_code},
+                                                                    {"password", password},
+                                                                    {"session token", token}};
   for (const std::string node : {"kl:pupr", "kab:32.04"}) {
     const std::string log = ReadLog(fed_.node(node));
     ASSERT_FALSE(log.empty()) << node;

@@ -19,7 +19,8 @@ using testing::ValidDraft;
 class CaseLifecycleTest : public ServiceTest {
  protected:
   Result<CaseView> Reply(const SubmitResult& r, std::string message) {
-    return RunAwait(io_, cases_->ReporterReply(r.tracking_id, r.access_code, std::move(message), "rid-test"));
+    return RunAwait(
+        io_, cases_->ReporterReply(r.tracking_id, r.access_code, std::move(message), "rid-test"));
   }
   // Submits, verifies and dispositions a case to `unit`; returns it.
   SubmitResult DisposedTo(const std::string& unit) {
@@ -203,7 +204,8 @@ TEST_F(CaseLifecycleTest, ReporterReplyAfterTheWindowIsRefused) {
 
 TEST_F(CaseLifecycleTest, ReporterReplyNeedsTheAccessCode) {
   const SubmitResult r = SubmitOk();
-  auto wrong = RunAwait(io_, cases_->ReporterReply(r.tracking_id, "ZZZZZZZZZZZZ", "Halo?", "rid-test"));
+  auto wrong =
+      RunAwait(io_, cases_->ReporterReply(r.tracking_id, "ZZZZZZZZZZZZ", "Halo?", "rid-test"));
   ASSERT_FALSE(wrong.has_value());
   EXPECT_EQ(wrong.error().code, ErrorCode::kNotFound);
   auto right = Reply(r, "Ada foto tambahan.");

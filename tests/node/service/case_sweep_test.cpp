@@ -107,9 +107,8 @@ TEST_F(CaseSweepTest, ReporterReplyEndsThePause) {
   ASSERT_EQ(ActOk(verifier_, r.tracking_id, CaseAction::kRequestInfo, "Alamat lengkap?"),
             CaseState::kPendingInfo);
   Advance(days(1));
-  auto reply =
-      RunAwait(io_, cases_->ReporterReply(r.tracking_id, r.access_code, "Jl. Raya Sukamaju No. 5",
-                                           "rid-test"));
+  auto reply = RunAwait(io_, cases_->ReporterReply(r.tracking_id, r.access_code,
+                                                   "Jl. Raya Sukamaju No. 5", "rid-test"));
   ASSERT_TRUE(reply.has_value()) << reply.error().message;
   EXPECT_EQ(reply->record.state, CaseState::kSubmitted);
   EXPECT_TRUE(reply->record.next_due_at.has_value());
