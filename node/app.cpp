@@ -44,6 +44,7 @@
 #include "node/fed/witness_link.hpp"
 #include "node/http/server.hpp"
 #include "node/http/static_site.hpp"
+#include "node/key_files.hpp"
 #include "node/log.hpp"
 #include "node/service/account_service.hpp"
 #include "node/service/auth_service.hpp"
@@ -455,6 +456,7 @@ NodeApp::~NodeApp() {
 const NodeConfig& NodeApp::config() const { return parts_->config; }
 
 Result<std::unique_ptr<NodeApp>> NodeApp::Create(NodeConfig config, service::Clock clock) {
+  if (auto keys = CheckSecretKeyFiles(config); !keys) return tl::unexpected(keys.error());
   auto msg_key = crypto::ReadKeyFile(config.MessageKeyPath());
   if (!msg_key) {
     return Fail(msg_key.error().code, "node message key: " + msg_key.error().message +

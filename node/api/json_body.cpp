@@ -9,21 +9,23 @@ namespace {
 
 using nlohmann::json;
 
-// A SAX handler that only checks shape (depth and duplicate keys) before the DOM parse.
+// A SAX handler that only checks shape (depth, size, duplicate keys, NUL characters) before the
+// DOM parse, so a hostile body costs no more than its bytes.
 class ShapeCheck : public nlohmann::json_sax<json> {
  public:
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
+  bool null() override { return Count(); }
+  bool boolean(bool) override { return Count(); }
+  bool number_integer(number_integer_t) override { return Count(); }
+  bool number_unsigned(number_unsigned_t) override { return Count(); }
+  bool number_float(number_float_t, const string_t&) override { return Count(); }
+  bool string(string_t& s) override { return NoNul(s, "a string") && Count(); }
+  bool binary(binary_t&) override { return Count(); }
   bool start_object(std::size_t) override {
     keys_.emplace_back();
     return Push();
   }
   bool key(string_t& k) override {
+    if (!NoNul(k, "a key")) return false;
     if (!keys_.back().insert(k).second) {
       error_ = "duplicate key \"" + k.substr(0, 64) + "\"";
       return false;
@@ -58,9 +60,22 @@ class ShapeCheck : public nlohmann::json_sax<json> {
       error_ = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
       return false;
     }
+    return Count();
+  }
+  bool Count() {
+    if (++values_ > kMaxJsonValues) {
+      error_ = "JSON holds more than " + std::to_string(kMaxJsonValues) + " values";
+      return false;
+    }
     return true;
   }
+  bool NoNul(const string_t& s, const char* what) {
+    if (s.find('\0') == string_t::npos) return true;
+    error_ = std::string(what) + " holds a NUL character (\\u0000)";
+    return false;
+  }
   int depth_ = 0;
+  std::size_t values_ = 0;
   std::vector<std::set<std::string>> keys_;
   std::string error_;
 };

@@ -14,10 +14,14 @@
 namespace simpul::api {
 
 inline constexpr int kMaxJsonDepth = 16;
+// Values (scalars, arrays and objects) in one body: a complaint holds about fifty, and a parsed
+// value costs far more memory than its text, so a body of many tiny values is refused.
+inline constexpr std::size_t kMaxJsonValues = 10000;
 
 // Parses the body as a JSON object. Fails when the content type is not application/json, the
-// text is not JSON (including invalid UTF-8), it nests deeper than kMaxJsonDepth, repeats a key,
-// or is not an object.
+// text is not JSON (including invalid UTF-8), it nests deeper than kMaxJsonDepth, holds more than
+// kMaxJsonValues values or a NUL character (U+0000) in a string or key, repeats a key, or is not
+// an object.
 Result<nlohmann::json> ParseJsonObject(const http::ApiRequest& request);
 
 // A string field. Fails when present with another type or longer than `max_bytes`; a missing

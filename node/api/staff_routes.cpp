@@ -1,4 +1,7 @@
 // Staff routes: sign-in, the case queue, case detail, every lifecycle action, statistics.
+#include <algorithm>
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "node/api/case_json.hpp"
@@ -120,8 +123,16 @@ void AddAuthRoutes(http::Router& router, ApiContext& ctx) {
                 auto pass = StringField(*body, "password", 1024, true);
                 if (!user) co_return ApiResponse::FromError(user.error());
                 if (!pass) co_return ApiResponse::FromError(pass.error());
-                auto login = co_await ctx.auth.Login(std::move(*user), std::move(*pass));
-                if (!login) co_return ApiResponse::FromError(login.error());
+                auto login = co_await ctx.auth.Login(*user, std::move(*pass), req.remote);
+                if (!login) {
+                  ApiResponse refused = ApiResponse::FromError(login.error());
+                  if (login.error().code == ErrorCode::kRateLimited) {
+                    const auto wait = ctx.auth.RetryAfter(*user, req.remote);
+                    refused.headers.emplace_back(
+                        "Retry-After", std::to_string(std::max<std::int64_t>(wait.count(), 1)));
+                  }
+                  co_return refused;
+                }
                 LogEvent(spdlog::level::info, "staff_signed_in",
                          {{"request_id", req.request_id},
                           {"user_id", login->principal.user_id},

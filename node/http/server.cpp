@@ -43,6 +43,27 @@ Method MethodOf(bhttp::verb v) {
   }
 }
 
+// Bytes asked for by the first read of a request on an idle connection.
+constexpr std::size_t kFirstReadBytes = 4096;
+
+// Requests that are HTTP but malformed: a bad target or header field (a NUL or other control
+// character in it), or an ambiguous body length — conflicting or repeated Content-Length and
+// Transfer-Encoding, malformed chunks. Answered with 400 and a closed connection, so no byte after
+// them can be read as another request (no request smuggling). Bytes that are not HTTP at all (bad
+// method or version) get no answer.
+bool IsMalformedRequest(const boost::system::error_code& ec) {
+  return ec == bhttp::error::bad_target || ec == bhttp::error::bad_field ||
+         ec == bhttp::error::bad_value || ec == bhttp::error::bad_obs_fold ||
+         ec == bhttp::error::bad_content_length || ec == bhttp::error::multiple_content_length ||
+         ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_chunk ||
+         ec == bhttp::error::bad_chunk_extension;
+}
+
+ApiResponse MalformedRefusal(const boost::system::error_code& ec) {
+  return ApiResponse::FromError(
+      {ErrorCode::kInvalidArgument, "malformed request: " + ec.message()});
+}
+
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -268,14 +289,26 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   // and the route, which may raise the limit, is not known yet. Checked below, before the body.
   parser.body_limit(boost::none);
   auto& socket_layer = beast::get_lowest_layer(stream);
-  socket_layer.expires_after(buffer.size() > 0 ? limits.header_timeout : limits.idle_timeout);
+  if (buffer.size() == 0) {
+    // Idle until the request's first bytes; from then on the whole header must arrive within
+    // header_timeout, so a client dribbling it cannot hold the connection for the idle time.
+    socket_layer.expires_after(limits.idle_timeout);
+    auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kTuple);
+    if (fec) co_return false;
+    buffer.commit(fn);
+  }
+  socket_layer.expires_after(limits.header_timeout);
   auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
   if (hec) {
+    ApiRequest none;
     if (hec == bhttp::error::header_limit) {
-      ApiRequest none;
       ApiResponse too_large =
           ApiResponse::FromError({ErrorCode::kTooLarge, "request header too large"});
       co_await Reply(stream, std::move(too_large), none, 11, false, "unmatched",
+                     std::chrono::steady_clock::now());
+    } else if (IsMalformedRequest(hec)) {
+      ApiResponse bad = MalformedRefusal(hec);
+      co_await Reply(stream, std::move(bad), none, 11, false, "unmatched",
                      std::chrono::steady_clock::now());
     }
     co_return false;  // timeout, close, or a malformed header: drop the connection
@@ -291,6 +324,11 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   const std::size_t body_limit =
       route && route->max_body_bytes ? route->max_body_bytes : limits.max_body_bytes;
   const std::string route_name = route ? route->name : std::string("unmatched");
+  if (target_ok && !header[bhttp::field::transfer_encoding].empty() && !parser.chunked()) {
+    // Beast reads a body framed by an unknown transfer coding as empty, so its bytes would be
+    // taken for the next request: refuse rather than risk request smuggling (RFC 9112 §6.1).
+    target_ok = Fail(ErrorCode::kInvalidArgument, "unsupported Transfer-Encoding; use chunked");
+  }
   if (!target_ok) {
     ApiResponse bad = ApiResponse::FromError(target_ok.error());
     co_await Reply(stream, std::move(bad), req, version, false, route_name, started);
@@ -317,6 +355,11 @@ net::awaitable<bool> HttpServer::Impl::ServeOne(Stream& stream, beast::flat_buff
   if (bec == bhttp::error::body_limit) {
     ApiResponse refusal = too_large();
     co_await Reply(stream, std::move(refusal), req, version, false, route_name, started);
+    co_return false;
+  }
+  if (IsMalformedRequest(bec)) {
+    ApiResponse bad = MalformedRefusal(bec);
+    co_await Reply(stream, std::move(bad), req, version, false, route_name, started);
     co_return false;
   }
   if (bec) co_return false;

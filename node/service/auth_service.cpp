@@ -32,11 +32,13 @@ AuthService::AuthService(store::Database& db, Clock clock, std::chrono::minutes 
       throttle_(clock_) {}
 
 boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string username,
-                                                               std::string password) {
+                                                               std::string password,
+                                                               std::string address) {
   if (username.empty() || username.size() > 64 || password.empty() || password.size() > 1024) {
     co_return tl::unexpected(BadLogin());
   }
-  if (auto allowed = throttle_.Check(username); !allowed) co_return tl::unexpected(allowed.error());
+  if (auto allowed = throttle_.Check(username, address); !allowed)
+    co_return tl::unexpected(allowed.error());
   // Password verification is deliberately slow (Argon2id); it runs on a database worker thread,
   // never on the I/O thread.
   auto principal =
@@ -53,7 +55,8 @@ boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string usern
         return PrincipalOf(*user);
       });
   if (!principal) {
-    if (principal.error().code == ErrorCode::kUnauthenticated) throttle_.RecordFailure(username);
+    if (principal.error().code == ErrorCode::kUnauthenticated)
+      throttle_.RecordFailure(username, address);
     co_return tl::unexpected(principal.error());
   }
   throttle_.RecordSuccess(username);
@@ -71,6 +74,10 @@ boost::asio::awaitable<Result<LoginResult>> AuthService::Login(std::string usern
       });
   if (!stored) co_return tl::unexpected(stored.error());
   co_return out;
+}
+
+std::chrono::seconds AuthService::RetryAfter(std::string_view username, std::string_view address) {
+  return throttle_.LockedFor(username, address);
 }
 
 boost::asio::awaitable<Result<Principal>> AuthService::Authenticate(std::string token) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -31,9 +32,12 @@ class AuthService {
   AuthService(store::Database& db, Clock clock, std::chrono::minutes session_ttl);
 
   // Fails kUnauthenticated with one message for an unknown user, a wrong password or a disabled
-  // account, so usernames cannot be probed; kRateLimited while the username is locked out after
-  // repeated failures (see LoginThrottle).
-  boost::asio::awaitable<Result<LoginResult>> Login(std::string username, std::string password);
+  // account, so usernames cannot be probed; kRateLimited while the username or the client
+  // `address` is locked out after repeated failures (see LoginThrottle).
+  boost::asio::awaitable<Result<LoginResult>> Login(std::string username, std::string password,
+                                                    std::string address);
+  // After a kRateLimited Login: how long until `username` may try again from `address`.
+  std::chrono::seconds RetryAfter(std::string_view username, std::string_view address);
   // Fails kUnauthenticated when the token is unknown, expired, revoked or its account disabled.
   boost::asio::awaitable<Result<Principal>> Authenticate(std::string token);
   boost::asio::awaitable<Result<void>> Logout(std::string token);

@@ -54,6 +54,30 @@ TEST(JsonBodyTest, RejectsInvalidUtf8) {
   EXPECT_FALSE(ParseJsonObject(Body("{\"a\":\"\xc0\xaf\"}")));  // overlong '/'
 }
 
+TEST(JsonBodyTest, RejectsMoreValuesThanTheLimit) {
+  // The object itself is one value, so kMaxJsonValues - 2 elements and the array fill the limit.
+  auto Array = [](std::size_t n) {
+    std::string a = "[0";
+    for (std::size_t i = 1; i < n; ++i) a += ",0";
+    return "{\"a\":" + a + "]}";
+  };
+  EXPECT_TRUE(ParseJsonObject(Body(Array(kMaxJsonValues - 2))));
+  auto j = ParseJsonObject(Body(Array(kMaxJsonValues - 1)));
+  ASSERT_FALSE(j);
+  EXPECT_NE(j.error().message.find("more than 10000 values"), std::string::npos)
+      << j.error().message;
+}
+
+TEST(JsonBodyTest, RejectsNulInStringsAndKeys) {
+  auto in_value = ParseJsonObject(Body(R"({"a":"x\u0000y"})"));
+  ASSERT_FALSE(in_value);
+  EXPECT_NE(in_value.error().message.find("NUL"), std::string::npos);
+  auto in_key = ParseJsonObject(Body(R"({"a\u0000":"x"})"));
+  ASSERT_FALSE(in_key);
+  EXPECT_NE(in_key.error().message.find("NUL"), std::string::npos);
+  EXPECT_TRUE(ParseJsonObject(Body(R"({"a":"x\u0001y"})"))) << "other escapes are for fields";
+}
+
 TEST(JsonBodyTest, StringFieldChecksTypeLengthAndPresence) {
   nlohmann::json j = {{"s", "abc"}, {"n", 3}};
   EXPECT_EQ(*StringField(j, "s", 3, true), "abc");

@@ -27,7 +27,7 @@ class AuthServiceTest : public ServiceTest {
   }
 
   Result<LoginResult> Login(const std::string& user, const std::string& password) {
-    return RunAwait(io_, auth_->Login(user, password));
+    return RunAwait(io_, auth_->Login(user, password, "192.0.2.10"));
   }
   Result<Principal> Authenticate(const std::string& token) {
     return RunAwait(io_, auth_->Authenticate(token));
@@ -144,7 +144,11 @@ class LoginThrottleTest : public testing::ServiceTest {
         accounts_->CreateUserSync({"siti", "Siti", "kata-sandi-rahasia", Role::kVerifier, ""}));
   }
   Result<LoginResult> Login(const std::string& password) {
-    return testing::RunAwait(io_, auth_->Login("siti", password));
+    return LoginAs("siti", password, "192.0.2.10");
+  }
+  Result<LoginResult> LoginAs(const std::string& user, const std::string& password,
+                              const std::string& address) {
+    return testing::RunAwait(io_, auth_->Login(user, password, address));
   }
   std::unique_ptr<AuthService> auth_;
 };
@@ -175,6 +179,63 @@ TEST_F(LoginThrottleTest, LockoutDoublesAndSuccessResets) {
   // A success clears the record: one new failure does not lock.
   ASSERT_EQ(Login("salah").error().code, ErrorCode::kUnauthenticated);
   EXPECT_TRUE(Login("kata-sandi-rahasia"));
+}
+
+// A guesser spreading attempts over many usernames from one address stays under every
+// per-account limit; the per-address limit stops it, without locking other addresses out.
+TEST_F(LoginThrottleTest, FailuresSpreadOverAccountsLockTheAddress) {
+  const std::string guesser = "198.51.100.7";
+  for (int i = 0; i < LoginThrottle::kAddressFreeFailures; ++i) {
+    auto r = LoginAs("akun-" + std::to_string(i), "tebakan", guesser);
+    ASSERT_FALSE(r);
+    ASSERT_EQ(r.error().code, ErrorCode::kUnauthenticated) << "attempt " << i;
+  }
+  // Even a right password is refused from that address, and the wait is known for Retry-After.
+  auto locked = LoginAs("siti", "kata-sandi-rahasia", guesser);
+  ASSERT_FALSE(locked);
+  EXPECT_EQ(locked.error().code, ErrorCode::kRateLimited);
+  EXPECT_EQ(auth_->RetryAfter("siti", guesser),
+            std::chrono::seconds(LoginThrottle::kAddressLockout));
+  EXPECT_TRUE(LoginAs("siti", "kata-sandi-rahasia", "203.0.113.5")) << "another address";
+  Advance(LoginThrottle::kAddressLockout + std::chrono::seconds(1));
+  EXPECT_TRUE(LoginAs("siti", "kata-sandi-rahasia", guesser));
+  EXPECT_EQ(auth_->RetryAfter("siti", guesser), std::chrono::seconds(0));
+}
+
+// One known password must not reset a guesser's count; the window does.
+TEST_F(LoginThrottleTest, SuccessDoesNotClearTheAddressButTheWindowDoes) {
+  const std::string office = "198.51.100.8";
+  for (int i = 0; i + 1 < LoginThrottle::kAddressFreeFailures; ++i) {
+    ASSERT_FALSE(LoginAs("akun-" + std::to_string(i), "tebakan", office));
+  }
+  ASSERT_TRUE(LoginAs("siti", "kata-sandi-rahasia", office));
+  ASSERT_EQ(LoginAs("akun-x", "tebakan", office).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(LoginAs("siti", "kata-sandi-rahasia", office).error().code, ErrorCode::kRateLimited);
+
+  // Failures older than the window do not add up.
+  const std::string other = "198.51.100.9";
+  for (int i = 0; i + 1 < LoginThrottle::kAddressFreeFailures; ++i) {
+    ASSERT_FALSE(LoginAs("akun-" + std::to_string(i), "tebakan", other));
+  }
+  Advance(LoginThrottle::kAddressWindow);
+  ASSERT_EQ(LoginAs("akun-y", "tebakan", other).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(LoginAs("siti", "kata-sandi-rahasia", other));
+}
+
+TEST(LoginThrottleMemoryTest, TracksAtMostTheCapOfAddresses) {
+  domain::TimePoint now{};
+  LoginThrottle throttle([&now] { return now; });
+  for (int i = 0; i < LoginThrottle::kAddressFreeFailures; ++i) {
+    throttle.RecordFailure("user-" + std::to_string(i), "10.0.0.1");
+  }
+  ASSERT_GT(throttle.LockedFor("someone", "10.0.0.1").count(), 0);
+  // Filling the table with newer addresses forgets the least recently failed one first.
+  for (std::size_t i = 0; i < LoginThrottle::kMaxTrackedAddresses; ++i) {
+    now += std::chrono::milliseconds(1);
+    throttle.RecordFailure("spread", "addr-" + std::to_string(i));
+  }
+  EXPECT_EQ(throttle.LockedFor("someone", "10.0.0.1").count(), 0);
+  EXPECT_GT(throttle.LockedFor("spread", "").count(), 0) << "the username record is separate";
 }
 
 }  // namespace
