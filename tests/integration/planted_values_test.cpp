@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,36 +30,39 @@ struct Planted {
   std::string value;
 };
 
-// Every column of every row of `tables` in the SQLite database at `path` (all tables when
-// `tables` is empty), concatenated. Read-only; safe while the node runs (WAL).
-std::string DumpTables(const fs::path& path, std::vector<std::string> tables = {}) {
+// Every column of every row `sql` returns from the SQLite database at `path`, each followed by a
+// newline. Read-only; safe while the node runs (WAL).
+std::string Query(const fs::path& path, const std::string& sql) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> db(raw, &sqlite3_close_v2);
   EXPECT_EQ(rc, SQLITE_OK) << path;
   if (rc != SQLITE_OK) return "";
   sqlite3_busy_timeout(db.get(), 5000);
-  auto each_row = [&](const std::string& sql, auto&& on_row) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(st, &sqlite3_finalize);
-    while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) on_row(st);
-  };
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(st, &sqlite3_finalize);
+  std::string out;
+  int step = SQLITE_DONE;
+  while (st != nullptr && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      const void* bytes = sqlite3_column_blob(st, c);
+      out.append(static_cast<const char*>(bytes), sqlite3_column_bytes(st, c));
+      out += '\n';
+    }
+  }
+  EXPECT_EQ(step, SQLITE_DONE) << sql << ": " << sqlite3_errmsg(db.get());
+  return out;
+}
+
+// Every column of every row of `tables` (all tables when empty) in the database at `path`.
+std::string DumpTables(const fs::path& path, std::vector<std::string> tables = {}) {
   if (tables.empty()) {
-    each_row("SELECT name FROM sqlite_master WHERE type = 'table'", [&](sqlite3_stmt* st) {
-      tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-    });
+    std::istringstream names(Query(path, "SELECT name FROM sqlite_master WHERE type = 'table'"));
+    for (std::string name; std::getline(names, name);) tables.push_back(name);
   }
   std::string out;
-  for (const auto& table : tables) {
-    each_row("SELECT * FROM \"" + table + "\"", [&](sqlite3_stmt* st) {
-      for (int c = 0; c < sqlite3_column_count(st); ++c) {
-        const void* bytes = sqlite3_column_blob(st, c);
-        out.append(static_cast<const char*>(bytes), sqlite3_column_bytes(st, c));
-        out += '\n';
-      }
-    });
-  }
+  for (const auto& table : tables) out += Query(path, "SELECT * FROM \"" + table + "\"");
   return out;
 }
 
@@ -195,15 +199,18 @@ TEST_F(PlantedValuesTest, NoSecretOrPersonalValueLeaksAcrossTheFederation) {
                                         FileAndForward(confidential, secrets)};
   ASSERT_FALSE(HasFailure());
 
-  // node.report and case.meta reach the coordinator: it knows all three cases.
+  // node.report and case.meta reach the coordinator: it knows all three cases and holds a report
+  // from each member.
   const bool reported = Federation::Eventually(
       [&] {
-        const std::string meta =
-            DumpTables(fed_.coordinator().database_path(), {"mon_cases", "mon_nodes"});
+        const std::string cases = DumpTables(fed_.coordinator().database_path(), {"mon_cases"});
+        const std::string received = Query(fed_.coordinator().database_path(),
+                                           "SELECT sender || ' ' || type FROM fed_inbox");
         for (const auto& id : ids) {
-          if (meta.find(id) == std::string::npos) return false;
+          if (cases.find(id) == std::string::npos) return false;
         }
-        return meta.find("kab:32.04") != std::string::npos;
+        return received.find("kab:32.04 node.report") != std::string::npos &&
+               received.find("kl:pupr node.report") != std::string::npos;
       },
       std::chrono::seconds(40));
   ASSERT_TRUE(reported) << fed_.coordinator().LogTail();
