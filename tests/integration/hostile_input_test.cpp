@@ -211,14 +211,24 @@ TEST_F(HostileInputTest, SqlInjectionStringsAreStoredVerbatim) {
 }
 
 TEST_F(HostileInputTest, StaticPathTraversalIsRefused) {
-  const fs::path config_name = node_->config_path().filename();
-  for (const std::string& target : std::vector<std::string>{
-           "/../../../../etc/passwd", "/js/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-           "/js/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/js/..%2f..%2f..%2fetc%2fpasswd",
-           "/js/%2e%2e%2f%2e%2e%2fdata%2f" + config_name.string(), "/staff/..%5c..%5cetc%5cpasswd",
-           "/assets/%252e%252e/%252e%252e/etc/passwd", "/js/./common/api.js"}) {
+  ASSERT_EQ(api_->Get("/js/common/api.js").status, 200) << "the static route serves files";
+  const std::string config_name = node_->config_path().filename().string();
+  // Under a static route a `..`, `.`, encoded slash or backslash is refused outright; elsewhere
+  // no route matches, and a double-encoded `..` is only a strange file name.
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"/js/../../../../etc/passwd", 400},
+      {"/js/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 400},
+      {"/js/..%2f..%2f..%2fetc%2fpasswd", 400},
+      {"/js/%2e%2e%2f%2e%2e%2fdata%2f" + config_name, 400},
+      {"/staff/..%5c..%5cetc%5cpasswd", 400},
+      {"/js/./common/api.js", 400},
+      {"/../../../../etc/passwd", 404},
+      {"/%2e%2e/%2e%2e/etc/passwd", 404},
+      {"/assets/%252e%252e/%252e%252e/etc/passwd", 404},
+  };
+  for (const auto& [target, status] : cases) {
     ApiReply r = api_->Get(target);
-    EXPECT_TRUE(r.status == 400 || r.status == 404) << target << ": " << r.status;
+    EXPECT_EQ(r.status, status) << target << ": " << r.body;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
     EXPECT_EQ(r.body.find("node_id"), std::string::npos) << target;
   }

@@ -79,7 +79,7 @@ std::string RawFiles(const fs::path& dir, const fs::path& skip) {
 
 // The forms a key's secret bytes could leak in: the key file's base64 line, and the hex and
 // base64 of the secret (the Ed25519 seed, the PKCS#8 private key, the secretbox key).
-std::vector<Planted> KeySecrets(const NodeProcess& node) {
+std::vector<Planted> KeySecrets(const std::string& id, const NodeProcess& node) {
   std::vector<Planted> out;
   for (const auto& entry : fs::directory_iterator(node.dir() / "data" / "keys")) {
     if (entry.path().extension() != ".key") continue;
@@ -92,8 +92,7 @@ std::vector<Planted> KeySecrets(const NodeProcess& node) {
     crypto::Bytes secret = *bytes;
     if (secret.size() == 64) secret.resize(32);                                // seed || public key
     if (secret.size() == 48) secret.erase(secret.begin(), secret.end() - 32);  // PKCS#8 DER
-    const std::string name =
-        node.dir().filename().string() + "/" + entry.path().filename().string();
+    const std::string name = id + " " + entry.path().filename().string();
     out.push_back({name + " file text", b64});
     out.push_back({name + " hex", crypto::HexEncode(secret)});
     out.push_back({name + " base64", crypto::Base64Encode(secret)});
@@ -219,15 +218,14 @@ TEST_F(PlantedValuesTest, NoSecretOrPersonalValueLeaksAcrossTheFederation) {
   for (const auto* identity : {&anonymous_identity, &named_identity, &confidential_identity}) {
     personal.insert(personal.end(), identity->begin(), identity->end());
   }
-  for (auto* node : {&fed_.node("kl:pupr"), &fed_.node("kab:32.04"), &fed_.coordinator()}) {
-    const auto keys = KeySecrets(*node);
+  const std::map<std::string, NodeProcess*> all = {{"coord:panrb", &fed_.coordinator()},
+                                                   {"kl:pupr", &fed_.node("kl:pupr")},
+                                                   {"kab:32.04", &fed_.node("kab:32.04")}};
+  for (const auto& [name, node] : all) {
+    const auto keys = KeySecrets(name, *node);
     secrets.insert(secrets.end(), keys.begin(), keys.end());
   }
-
-  std::vector<NodeProcess*> all = {&fed_.coordinator(), &fed_.node("kl:pupr"),
-                                   &fed_.node("kab:32.04")};
-  for (NodeProcess* node : all) {
-    const std::string name = node->dir().filename().string();
+  for (const auto& [name, node] : all) {
     // Logs and /metrics: neither personal values nor secrets.
     const std::string log = ReadAll(node->log_path());
     const std::string metrics = NodeApi(node->port()).Get("/metrics").body;
