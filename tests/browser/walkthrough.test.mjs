@@ -116,6 +116,8 @@ test('a complaint filed at one node is forwarded, answered and closed, all in th
   assert.match(answers, new RegExp(FOLLOW_UP));
   assert.match(answers, new RegExp(ANSWER));
   assert.match(await citizen.locator('#case').innerText(), new RegExp(`${REGENCY.replace('.', '\\.')}.*Selesai`));
+  const width = await citizen.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no horizontal scrolling at 360 px (page is ${width} px wide)`);
   await screenshot(citizen, 'walkthrough-6-portal-answered');
 
   // 5. The regency closes it; the close travels to the ministry and the citizen sees it closed.
