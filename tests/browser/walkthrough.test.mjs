@@ -120,8 +120,17 @@ test('a complaint filed at one node is forwarded, answered and closed, all in th
   assert.ok(width <= 360, `no horizontal scrolling at 360 px (page is ${width} px wide)`);
   await screenshot(citizen, 'walkthrough-6-portal-answered');
 
-  // 5. The regency closes it; the close travels to the ministry and the citizen sees it closed.
-  await act(atRegency, 'close', 'Tutup');
+  // 5. The regency closes it, by keyboard alone; the close travels to the ministry and the
+  // citizen sees it closed.
+  const closing = 'Warga sudah mengonfirmasi perbaikan.';
+  await atRegency.locator('#action-close summary').focus();
+  await atRegency.keyboard.press('Enter');
+  await atRegency.keyboard.press('Tab');
+  assert.equal(await atRegency.evaluate(() => document.activeElement.id), 'close-reason');
+  await atRegency.keyboard.type(closing);
+  await atRegency.keyboard.press('Tab');
+  await atRegency.keyboard.press('Enter');
+  await atRegency.locator('#status[data-kind=ok]', {hasText: '"Tutup"'}).waitFor();
   assert.match(await atRegency.locator('#case-title').innerText(), /Ditutup/);
   assert.equal(await atRegency.locator('.case-actions details').count(), 0, 'nothing is left to do');
   await screenshot(atRegency, 'walkthrough-7-regency-closed');
@@ -138,5 +147,6 @@ test('a complaint filed at one node is forwarded, answered and closed, all in th
   const [atOrigin, atHandler] = [await stateAt(ministry, filed.id), await stateAt(regency, filed.id)];
   assert.deepEqual([atOrigin.state, atHandler.state], ['closed', 'closed']);
   assert.deepEqual(atOrigin.allowed_actions, []);
+  assert.deepEqual([atHandler.events.at(-1).action, atHandler.events.at(-1).reason], ['close', closing]);
   assert.deepEqual([...citizen.problems, ...atMinistry.problems, ...atRegency.problems], []);
 });
