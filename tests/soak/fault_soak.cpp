@@ -51,6 +51,8 @@ struct Options {
   double rate = 8;
   int tmpfs_mb = 96;
   std::string faketime_lib = kFaketimeLib;
+  std::vector<std::string> faults;  // kinds to inject; empty: all
+  std::string logs;                 // where to copy the nodes' logs at the end; empty: nowhere
 };
 
 // Ends the whole process group (this program and its nodes) if the run overstays its bound, so
@@ -85,11 +87,15 @@ class Watchdog {
 };
 
 void PrintFault(const FaultOutcome& f) {
-  std::printf(
-      "  t=%6.1fs  %-11s %-10s held %5.1fs  %s%s%s\n", f.at_s, Name(f.kind), f.target.c_str(),
-      f.held_s, !f.run ? "NOT RUN" : (f.recovered ? "recovered" : "NOT RECOVERED"),
-      f.run && f.recovered ? (" in " + std::to_string(f.recover_s).substr(0, 5) + "s").c_str() : "",
-      f.note.empty() ? "" : ("  (" + f.note + ")").c_str());
+  std::string outcome = !f.run ? "NOT RUN" : (f.recovered ? "recovered" : "NOT RECOVERED");
+  char times[96] = "";
+  if (f.run) {
+    std::snprintf(times, sizeof times, " after %.1f s (intake back %.1f s)", f.recover_s,
+                  f.intake_back_s);
+  }
+  std::printf("  t=%6.1fs  %-11s %-10s held %5.1fs  %s%s%s\n", f.at_s, Name(f.kind),
+              f.target.c_str(), f.held_s, outcome.c_str(), times,
+              f.note.empty() ? "" : ("  (" + f.note + ")").c_str());
   std::fflush(stdout);
 }
 
@@ -143,8 +149,37 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
       "it)\n");
 }
 
+// Copies every node's log into `dir` as <node id>.log (':' becomes '_').
+void KeepLogs(SoakFederation& fed, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::vector<testing::NodeProcess*> nodes = {&fed.coordinator()};
+  std::vector<std::string> ids = {"coord:panrb"};
+  for (auto& m : fed.members()) {
+    nodes.push_back(m->process.get());
+    ids.push_back(m->id);
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    std::string name = ids[i];
+    std::replace(name.begin(), name.end(), ':', '_');
+    fs::copy_file(nodes[i]->log_path(), dir / (name + ".log"), fs::copy_options::overwrite_existing,
+                  ec);
+  }
+  std::printf("Node logs copied to %s\n", dir.c_str());
+}
+
 int Run(const Options& o) {
   const auto soak_start = Clock::now();
+  std::vector<FaultKind> kinds;
+  for (const auto& name : o.faults) {
+    auto kind = ParseFaultKind(name);
+    if (!kind) {
+      std::fprintf(stderr, "fault_soak: %s\n", kind.error().message.c_str());
+      return 2;
+    }
+    kinds.push_back(*kind);
+  }
+  if (kinds.empty()) kinds.assign(std::begin(kAllFaults), std::end(kAllFaults));
   const std::string faketime = fs::exists(o.faketime_lib) ? o.faketime_lib : "";
   const auto allowed_skew = std::chrono::duration_cast<seconds>(
       std::chrono::milliseconds(federation::DirectoryPolicy{}.allowed_clock_skew_ms));
@@ -184,7 +219,7 @@ int Run(const Options& o) {
 
   Ledger ledger;
   LoadDriver load(fed, ledger, {.per_node_rate = o.rate, .seed = o.seed});
-  FaultInjector injector(fed, proxy, ledger, o.seed, faketime, allowed_skew);
+  FaultInjector injector(fed, proxy, ledger, o.seed, kinds, faketime, allowed_skew);
   load.Start();
   std::vector<FaultOutcome> faults;
   std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
@@ -228,6 +263,7 @@ int Run(const Options& o) {
                                  quiet ? std::to_string(*quiet).substr(0, 5) + " s"
                                        : quiet.error().message.substr(0, 300)});
 
+  if (!o.logs.empty()) KeepLogs(fed, o.logs);
   PrintFaultTable(faults);
   std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances\n",
               ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size());
@@ -238,6 +274,9 @@ int Run(const Options& o) {
         m->id.c_str(), static_cast<unsigned long long>(ledger.ComplaintsAt(m->id)),
         static_cast<unsigned long long>(r.Total()), static_cast<unsigned long long>(r.transport),
         static_cast<unsigned long long>(r.server), static_cast<unsigned long long>(r.other));
+    if (!r.last_server_error.empty()) {
+      std::printf("             latest 5xx: %s\n", r.last_server_error.c_str());
+    }
   }
   std::printf("\nChecks\n");
   bool all = true;
@@ -269,6 +308,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--faketime-lib", o.faketime_lib, "libfaketime for the clock skew faults")
       ->capture_default_str();
+  cli.add_option("--faults", o.faults,
+                 "Fault kinds to inject (default all): kill, stop, cut, "
+                 "delay, reset, disk_full, skew_within, skew_beyond")
+      ->delimiter(',');
+  cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);
   return simpul::soak::Run(o);
 }

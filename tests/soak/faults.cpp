@@ -126,16 +126,24 @@ const char* Name(FaultKind kind) {
   return "?";
 }
 
+Result<FaultKind> ParseFaultKind(std::string_view name) {
+  for (FaultKind kind : kAllFaults) {
+    if (name == Name(kind)) return kind;
+  }
+  return Fail(ErrorCode::kInvalidArgument, "unknown fault kind: " + std::string(name));
+}
+
 FaultInjector::FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger,
-                             std::uint64_t seed, std::string faketime_lib,
-                             std::chrono::seconds allowed_skew)
+                             std::uint64_t seed, std::vector<FaultKind> kinds,
+                             std::string faketime_lib, std::chrono::seconds allowed_skew)
     : fed_(fed),
       proxy_(proxy),
       ledger_(ledger),
       rng_(seed),
       faketime_lib_(std::move(faketime_lib)),
       allowed_skew_(allowed_skew),
-      first_round_(std::begin(kAllFaults), std::end(kAllFaults)) {
+      kinds_(std::move(kinds)),
+      first_round_(kinds_) {
   std::shuffle(first_round_.begin(), first_round_.end(), rng_);
 }
 
@@ -145,7 +153,7 @@ FaultOutcome FaultInjector::InjectNext(Clock::time_point soak_start) {
     kind = first_round_.back();
     first_round_.pop_back();
   } else {
-    kind = kAllFaults[rng_() % std::size(kAllFaults)];
+    kind = kinds_[rng_() % kinds_.size()];
   }
   auto& members = fed_.members();
   Member* target = members[rng_() % members.size()].get();
@@ -281,8 +289,9 @@ void FaultInjector::WaitForRecovery(Member& m, FaultKind kind, FaultOutcome& out
   const auto backlog = BacklogOf(fed_, m.id, out.queued_at_heal);
   const auto acked_at_heal = ledger_.ComplaintsAt(m.id);
   while (Clock::now() < limit) {
-    const bool intake_back =
-        kind != FaultKind::kDiskFull || ledger_.ComplaintsAt(m.id) > acked_at_heal;
+    const bool acked = ledger_.ComplaintsAt(m.id) > acked_at_heal;
+    if (acked && out.intake_back_s < 0) out.intake_back_s = Seconds(Clock::now() - healed);
+    const bool intake_back = kind != FaultKind::kDiskFull || acked;
     if (intake_back && Ready(m) && Delivered(backlog)) {
       out.recovered = true;
       out.recover_s = Seconds(Clock::now() - healed);

@@ -20,8 +20,10 @@
 #include <map>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "crypto/result.hpp"
 #include "tests/soak/fault_proxy.hpp"
 #include "tests/soak/ledger.hpp"
 #include "tests/soak/soak_federation.hpp"
@@ -34,6 +36,8 @@ inline constexpr FaultKind kAllFaults[] = {
     FaultKind::kReset, FaultKind::kDiskFull, FaultKind::kSkewWithin, FaultKind::kSkewBeyond};
 
 const char* Name(FaultKind kind);
+// The kind named `name` (as Name prints it); fails kInvalidArgument for any other name.
+Result<FaultKind> ParseFaultKind(std::string_view name);
 
 struct FaultOutcome {
   FaultKind kind{};
@@ -44,6 +48,7 @@ struct FaultOutcome {
   std::string note;   // why not run, or what happened besides
   bool recovered = false;
   double recover_s = 0;                // heal -> recovered
+  double intake_back_s = -1;           // heal -> first complaint the target acknowledged again
   std::uint64_t refused = 0;           // load requests to the target refused from start to recovery
   std::uint64_t fed_rejected = 0;      // envelopes the inboxes rejected meanwhile (all members)
   std::int64_t queued_at_heal = 0;     // envelopes waiting on the target's links at heal
@@ -52,13 +57,14 @@ struct FaultOutcome {
 
 class FaultInjector {
  public:
-  // `faketime_lib` is libfaketime's path ("" if missing: skew faults are then not run);
-  // `allowed_skew` is the directory policy's.
+  // Injects only `kinds` (not empty). `faketime_lib` is libfaketime's path ("" if missing: skew
+  // faults are then not run); `allowed_skew` is the directory policy's.
   FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger, std::uint64_t seed,
-                std::string faketime_lib, std::chrono::seconds allowed_skew);
+                std::vector<FaultKind> kinds, std::string faketime_lib,
+                std::chrono::seconds allowed_skew);
 
-  // Injects the next fault: every kind once in a seeded order first, then seeded random kinds;
-  // the target is a seeded random member (the tmpfs member for disk_full).
+  // Injects the next fault: each of the kinds once in a seeded order first, then seeded random
+  // ones; the target is a seeded random member (the tmpfs member for disk_full).
   FaultOutcome InjectNext(std::chrono::steady_clock::time_point soak_start);
 
   // Reaps nodes that ended without being told to, restarts them, and returns their ids (each one
@@ -85,6 +91,7 @@ class FaultInjector {
   std::mt19937_64 rng_;
   std::string faketime_lib_;
   std::chrono::seconds allowed_skew_;
+  const std::vector<FaultKind> kinds_;
   std::vector<FaultKind> first_round_;
   std::vector<std::string> crashes_;
 };

@@ -19,13 +19,14 @@ void Ledger::Accept(AckedHandover h) {
   accepts_.push_back(std::move(h));
 }
 
-void Ledger::Refused(const std::string& node, int status) {
+void Ledger::Refused(const std::string& node, int status, std::string_view body) {
   std::lock_guard lock(mu_);
   Refusals& r = refusals_[node];
   if (status == 0) {
     ++r.transport;
   } else if (status >= 500) {
     ++r.server;
+    r.last_server_error = std::to_string(status) + " " + std::string(body.substr(0, 160));
   } else {
     ++r.other;
   }

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace simpul::soak {
@@ -24,9 +25,10 @@ struct AckedHandover {
 
 // Requests the load sent to one node that did not succeed, by what happened.
 struct Refusals {
-  std::uint64_t transport = 0;  // no answer: connection refused, reset or timed out
-  std::uint64_t server = 0;     // 5xx (503 on a full disk, for instance)
-  std::uint64_t other = 0;      // any other unexpected status
+  std::uint64_t transport = 0;    // no answer: connection refused, reset or timed out
+  std::uint64_t server = 0;       // 5xx (503 on a full disk, for instance)
+  std::uint64_t other = 0;        // any other unexpected status
+  std::string last_server_error;  // status and start of the body of the latest 5xx
   std::uint64_t Total() const { return transport + server + other; }
 };
 
@@ -35,8 +37,9 @@ class Ledger {
   void Complaint(AckedComplaint c);
   void Forward(AckedHandover h);
   void Accept(AckedHandover h);
-  // A request to `node` failed; `status` 0 for a transport failure.
-  void Refused(const std::string& node, int status);
+  // A request to `node` failed; `status` 0 for a transport failure, else the answer's status
+  // and `body`.
+  void Refused(const std::string& node, int status, std::string_view body = {});
 
   std::vector<AckedComplaint> complaints() const;
   std::vector<AckedHandover> forwards() const;

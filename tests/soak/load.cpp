@@ -66,7 +66,7 @@ class LoadDriver::Worker {
     if (!r) return false;
     auto j = json::parse(r->body, nullptr, false);
     if (r->status != 200 || !j.is_object() || !j["token"].is_string()) {
-      driver_.ledger_.Refused(me_.id, r->status);
+      driver_.ledger_.Refused(me_.id, r->status, r->body);
       return false;
     }
     token_ = j["token"].get<std::string>();
@@ -88,7 +88,7 @@ class LoadDriver::Worker {
     if (!r) return;
     auto j = json::parse(r->body, nullptr, false);
     if (r->status != 201 || !j.is_object() || !j["tracking_id"].is_string()) {
-      driver_.ledger_.Refused(me_.id, r->status);
+      driver_.ledger_.Refused(me_.id, r->status, r->body);
       return;
     }
     std::string id = j["tracking_id"].get<std::string>();
@@ -108,7 +108,7 @@ class LoadDriver::Worker {
     const std::string base = "/api/v1/cases/" + p.tracking_id;
     auto verified = Send("POST", base + "/verify", "{}", true);
     if (verified && verified->status != 200 && verified->status != 409) {
-      driver_.ledger_.Refused(me_.id, verified->status);
+      driver_.ledger_.Refused(me_.id, verified->status, verified->body);
     }
     if (!verified || (verified->status != 200 && verified->status != 409)) {
       if (++p.attempts >= kMaxForwardAttempts) to_forward_.pop_front();
@@ -125,7 +125,7 @@ class LoadDriver::Worker {
       to_forward_.pop_front();
       return;
     }
-    if (forwarded) driver_.ledger_.Refused(me_.id, forwarded->status);
+    if (forwarded) driver_.ledger_.Refused(me_.id, forwarded->status, forwarded->body);
     if (++p.attempts >= kMaxForwardAttempts) to_forward_.pop_front();
   }
 
@@ -146,7 +146,7 @@ class LoadDriver::Worker {
       return;
     }
     if (r && r->status == 409) return;  // accepted by a try whose answer was lost
-    if (r && r->status != 404) driver_.ledger_.Refused(me_.id, r->status);
+    if (r && r->status != 404) driver_.ledger_.Refused(me_.id, r->status, r->body);
     ++p.attempts;
     std::lock_guard lock(box.mu);
     box.cases.push_back(std::move(p));
