@@ -91,10 +91,12 @@ CheckResult CheckComplaints(SoakFederation& fed, const Ledger& ledger) {
                  std::to_string(acked.size()) + " complaints");
 }
 
-// Each acknowledged handover applied exactly once: a case.forward at the receiver (which must
-// hold the case), a case.accept back at the origin.
+// Each acknowledged handover applied: a case.forward at the receiver (which must hold the case),
+// a case.accept or case.response back at the origin. Exactly once, unless `retries_may_repeat`
+// (a response retried after a lost answer is a second, legitimate response).
 CheckResult CheckHandovers(SoakFederation& fed, const std::vector<AckedHandover>& handovers,
-                           const std::string& type, bool at_receiver) {
+                           const std::string& type, bool at_receiver,
+                           bool retries_may_repeat = false) {
   std::map<std::string, std::map<std::pair<std::string, std::string>, int>> applied;
   std::map<std::string, std::set<std::string>> cases;
   for (auto& m : fed.members()) {
@@ -111,15 +113,16 @@ CheckResult CheckHandovers(SoakFederation& fed, const std::vector<AckedHandover>
     const std::string& node = at_receiver ? h.to : h.from;
     const std::string& sender = at_receiver ? h.from : h.to;
     const int n = applied[node][{sender, h.tracking_id}];
-    if (n != 1) {
+    if (n < 1 || (n > 1 && !retries_may_repeat)) {
       Note(detail, problems,
            h.tracking_id + " " + sender + "->" + node + " applied " + std::to_string(n) + "x");
     } else if (at_receiver && cases[node].count(h.tracking_id) == 0) {
       Note(detail, problems, h.tracking_id + " applied but no case at " + node);
     }
   }
-  return Verdict("every acknowledged " + type + " applied exactly once", problems, detail,
-                 std::to_string(handovers.size()) + " " + type);
+  return Verdict("every acknowledged " + type + " applied " +
+                     (retries_may_repeat ? "at the origin" : "exactly once"),
+                 problems, detail, std::to_string(handovers.size()) + " " + type);
 }
 
 // Notes each database where the count `sql` is not 0, as "<node>: <n> <what>".
@@ -133,6 +136,46 @@ void ExpectZero(SoakFederation& fed, const std::string& sql, const std::string& 
       Note(detail, problems, db.id + ": " + std::to_string(*n) + " " + what);
     }
   }
+}
+
+// Every envelope a node's outbox holds as delivered is in its receiver's inbox exactly once
+// (by sender and msg_id), applied.
+CheckResult CheckEveryEnvelopeOnce(SoakFederation& fed) {
+  int problems = 0;
+  std::string detail;
+  std::int64_t envelopes = 0;
+  const auto dbs = AllDatabases(fed);
+  std::map<std::string, fs::path> by_id;
+  for (const auto& db : dbs) by_id[db.id] = db.path;
+  for (const auto& sender : dbs) {
+    auto sent =
+        Query(sender.path, "SELECT dest, msg_id FROM fed_outbox WHERE delivered_at IS NOT NULL");
+    if (!sent) {
+      Note(detail, problems, sender.id + ": " + sent.error().message);
+      continue;
+    }
+    std::map<std::string, std::map<std::string, std::pair<int, bool>>> inbox;  // dest -> msg_id
+    for (const auto& [dest, path] : by_id) {
+      auto rows = Query(path, "SELECT msg_id, state FROM fed_inbox WHERE sender = ?1", {sender.id});
+      if (!rows) continue;
+      for (const auto& r : *rows) {
+        auto& entry = inbox[dest][r[0]];
+        ++entry.first;
+        entry.second = r[1] == "applied";
+      }
+    }
+    for (const auto& row : *sent) {
+      ++envelopes;
+      const auto it = inbox[row[0]].find(row[1]);
+      if (it == inbox[row[0]].end()) {
+        Note(detail, problems, sender.id + "->" + row[0] + " " + row[1] + " not in the inbox");
+      } else if (it->second.first != 1 || !it->second.second) {
+        Note(detail, problems, sender.id + "->" + row[0] + " " + row[1] + " not applied once");
+      }
+    }
+  }
+  return Verdict("every delivered envelope applied exactly once at its receiver", problems, detail,
+                 std::to_string(envelopes) + " envelopes");
 }
 
 CheckResult CheckNoDuplicates(SoakFederation& fed) {
@@ -253,6 +296,8 @@ std::vector<CheckResult> RunChecks(SoakFederation& fed, const Ledger& ledger,
   return {CheckComplaints(fed, ledger),
           CheckHandovers(fed, ledger.forwards(), "case.forward", true),
           CheckHandovers(fed, ledger.accepts(), "case.accept", false),
+          CheckHandovers(fed, ledger.responses(), "case.response", false, true),
+          CheckEveryEnvelopeOnce(fed),
           CheckNoDuplicates(fed),
           CheckDrained(fed),
           CheckIntegrity(fed),

@@ -265,8 +265,9 @@ int Run(const Options& o) {
 
   if (!o.logs.empty()) KeepLogs(fed, o.logs);
   PrintFaultTable(faults);
-  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances\n",
-              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size());
+  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses\n",
+              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
+              ledger.responses().size());
   for (auto& m : fed.members()) {
     const Refusals r = ledger.refusals(m->id);
     std::printf(

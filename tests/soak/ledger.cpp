@@ -19,6 +19,11 @@ void Ledger::Accept(AckedHandover h) {
   accepts_.push_back(std::move(h));
 }
 
+void Ledger::Respond(AckedHandover h) {
+  std::lock_guard lock(mu_);
+  responses_.push_back(std::move(h));
+}
+
 void Ledger::Refused(const std::string& node, int status, std::string_view body) {
   std::lock_guard lock(mu_);
   Refusals& r = refusals_[node];
@@ -45,6 +50,11 @@ std::vector<AckedHandover> Ledger::forwards() const {
 std::vector<AckedHandover> Ledger::accepts() const {
   std::lock_guard lock(mu_);
   return accepts_;
+}
+
+std::vector<AckedHandover> Ledger::responses() const {
+  std::lock_guard lock(mu_);
+  return responses_;
 }
 
 Refusals Ledger::refusals(const std::string& node) const {

@@ -1,7 +1,7 @@
 #pragma once
 // What the soak's load was told had succeeded — every complaint acknowledged with 201, every
-// forward and acceptance acknowledged with 200 — and what was refused, per node. The end checks
-// hold the nodes to exactly this. Thread-safe: every load thread records into one Ledger.
+// forward, acceptance and response acknowledged with 200 — and what was refused, per node. The end
+// checks hold the nodes to exactly this. Thread-safe: every load thread records into one Ledger.
 
 #include <cstdint>
 #include <map>
@@ -17,8 +17,9 @@ struct AckedComplaint {
   std::string node, tracking_id, title, body;
 };
 
-// A case handed from `from` to `to`: the forward (acknowledged at `from`), or the acceptance
-// (acknowledged at `to`, which sends case.accept back to `from`).
+// A case handed from `from` to `to`: the forward (acknowledged at `from`), the acceptance
+// (acknowledged at `to`, which sends case.accept back to `from`), or the public response
+// (acknowledged at `to`, which sends case.response back to `from`).
 struct AckedHandover {
   std::string from, to, tracking_id;
 };
@@ -37,6 +38,7 @@ class Ledger {
   void Complaint(AckedComplaint c);
   void Forward(AckedHandover h);
   void Accept(AckedHandover h);
+  void Respond(AckedHandover h);
   // A request to `node` failed; `status` 0 for a transport failure, else the answer's status
   // and `body`.
   void Refused(const std::string& node, int status, std::string_view body = {});
@@ -44,13 +46,14 @@ class Ledger {
   std::vector<AckedComplaint> complaints() const;
   std::vector<AckedHandover> forwards() const;
   std::vector<AckedHandover> accepts() const;
+  std::vector<AckedHandover> responses() const;
   Refusals refusals(const std::string& node) const;
   std::uint64_t ComplaintsAt(const std::string& node) const;
 
  private:
   mutable std::mutex mu_;
   std::vector<AckedComplaint> complaints_;
-  std::vector<AckedHandover> forwards_, accepts_;
+  std::vector<AckedHandover> forwards_, accepts_, responses_;
   std::map<std::string, Refusals> refusals_;
 };
 

@@ -17,8 +17,8 @@ using json = nlohmann::json;
 // Short, so a stopped (SIGSTOP) node holds a worker for a moment, not for the default 10 s.
 constexpr auto kRequestTimeout = std::chrono::seconds(3);
 constexpr auto kDownPoll = std::chrono::milliseconds(50);
-// A forward that keeps failing is given up (and not claimed) after this many tries.
-constexpr int kMaxForwardAttempts = 50;
+// A forward or an answer that keeps failing is given up (and not claimed) after this many tries.
+constexpr int kMaxAttempts = 50;
 
 }  // namespace
 
@@ -41,6 +41,7 @@ class LoadDriver::Worker {
     FileComplaint();
     if (!to_forward_.empty()) ForwardOne();
     AcceptOne();
+    if (!to_answer_.empty()) AnswerOne();
     return true;
   }
 
@@ -111,7 +112,7 @@ class LoadDriver::Worker {
       driver_.ledger_.Refused(me_.id, verified->status, verified->body);
     }
     if (!verified || (verified->status != 200 && verified->status != 409)) {
-      if (++p.attempts >= kMaxForwardAttempts) to_forward_.pop_front();
+      if (++p.attempts >= kMaxAttempts) to_forward_.pop_front();
       return;
     }
     auto forwarded = Send("POST", base + "/forward", json{{"target_node", target}}.dump(), true);
@@ -126,7 +127,7 @@ class LoadDriver::Worker {
       return;
     }
     if (forwarded) driver_.ledger_.Refused(me_.id, forwarded->status, forwarded->body);
-    if (++p.attempts >= kMaxForwardAttempts) to_forward_.pop_front();
+    if (++p.attempts >= kMaxAttempts) to_forward_.pop_front();
   }
 
   // Accepts (verifies) the oldest case forwarded to this member; one not arrived yet (404) goes
@@ -143,6 +144,7 @@ class LoadDriver::Worker {
     auto r = Send("POST", "/api/v1/cases/" + p.tracking_id + "/verify", "{}", true);
     if (r && r->status == 200) {
       driver_.ledger_.Accept({p.from, p.to, p.tracking_id});
+      to_answer_.push_back(std::move(p));
       return;
     }
     if (r && r->status == 409) return;  // accepted by a try whose answer was lost
@@ -150,6 +152,28 @@ class LoadDriver::Worker {
     ++p.attempts;
     std::lock_guard lock(box.mu);
     box.cases.push_back(std::move(p));
+  }
+
+  // Answers the oldest accepted case: disposes it to the work unit every member has (200, or 409
+  // when an earlier try did) and posts a public response, which travels back to the origin.
+  void AnswerOne() {
+    Pending& p = to_answer_.front();
+    const std::string base = "/api/v1/cases/" + p.tracking_id;
+    auto disposed = Send("POST", base + "/dispose", json{{"unit", kUnitCode}}.dump(), true);
+    if (disposed && disposed->status != 200 && disposed->status != 409) {
+      driver_.ledger_.Refused(me_.id, disposed->status, disposed->body);
+    }
+    if (disposed && (disposed->status == 200 || disposed->status == 409)) {
+      const std::string message = "Tim " + me_.id + " sudah meninjau lokasi dan akan memperbaiki.";
+      auto responded = Send("POST", base + "/respond", json{{"message", message}}.dump(), true);
+      if (responded && responded->status == 200) {
+        driver_.ledger_.Respond({p.from, p.to, p.tracking_id});
+        to_answer_.pop_front();
+        return;
+      }
+      if (responded) driver_.ledger_.Refused(me_.id, responded->status, responded->body);
+    }
+    if (++p.attempts >= kMaxAttempts) to_answer_.pop_front();
   }
 
   LoadDriver& driver_;
@@ -161,6 +185,7 @@ class LoadDriver::Worker {
   std::uint64_t filed_ = 0;
   std::size_t forwards_planned_ = 0;
   std::deque<Pending> to_forward_;
+  std::deque<Pending> to_answer_;  // accepted here, not yet answered
 };
 
 LoadDriver::LoadDriver(SoakFederation& fed, Ledger& ledger, LoadOptions options)

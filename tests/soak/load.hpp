@@ -1,7 +1,8 @@
 #pragma once
 // The soak's traffic: one thread per member node that, at a bounded rate, files complaints as a
 // citizen (POST /api/v1/complaints), verifies and forwards some of them to the other members as
-// staff, and accepts (verifies) the cases the others forwarded to it. Every acknowledged success
+// staff, and accepts (verifies) the cases the others forwarded to it, disposes them to a work unit
+// and answers them (the response travels back to the origin). Every acknowledged success
 // goes into the Ledger, every failure is counted there against the node; a node that is down
 // (http_port 0) is skipped until it is back.
 //

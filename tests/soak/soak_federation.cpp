@@ -95,8 +95,10 @@ Result<std::unique_ptr<SoakFederation>> SoakFederation::Build(const std::vector<
     return tl::unexpected(r.error());
   }
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    if (!specs[i].small_disk) continue;
     Member& m = *fed->members_[i];
+    if (auto r = m.process->AddUnit(kUnitCode, "Bidang Jalan"); !r)
+      return tl::unexpected(r.error());
+    if (!specs[i].small_disk) continue;
     auto mounted = MoveDataToTmpfs(*m.process, tmpfs_bytes);
     if (mounted) {
       m.tmpfs = *mounted;

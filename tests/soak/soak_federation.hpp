@@ -28,6 +28,9 @@
 
 namespace simpul::soak {
 
+// The work unit every member has, to which accepted cases are disposed.
+inline constexpr char kUnitCode[] = "jalan";
+
 struct MemberSpec {
   std::string id;
   std::string region;                  // "" for ministries
@@ -55,9 +58,9 @@ struct Member {
 class SoakFederation {
  public:
   // Creates (does not start) the coordinator and `members`, with a proxy link per member named by
-  // its id, registers every member and installs the trust anchor. A member with small_disk gets a
-  // tmpfs of `tmpfs_bytes`; if mounting fails that is recorded in its disk_error, not returned.
-  // Fails with the failing step's output.
+  // its id and the work unit kUnitCode, registers every member and installs the trust anchor. A
+  // member with small_disk gets a tmpfs of `tmpfs_bytes`; if mounting fails that is recorded in its
+  // disk_error, not returned. Fails with the failing step's output.
   static Result<std::unique_ptr<SoakFederation>> Build(const std::vector<MemberSpec>& members,
                                                        FaultProxy& proxy,
                                                        std::uint64_t tmpfs_bytes);
