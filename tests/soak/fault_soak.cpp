@@ -2,7 +2,8 @@
 // a check that nothing acknowledged was lost or applied twice. Not a CTest test: a program with a
 // hard time bound, run by deploy/run-soak.sh.
 //
-//   fault_soak [--minutes 3] [--seed S] [--rate 8] [--tmpfs-mb 48]
+//   fault_soak [--minutes 3] [--seed S] [--rate 8] [--tmpfs-mb N] [--faults kill,cut,...]
+//              [--logs DIR]
 //
 // A coordinator and three members (kl:pupr, prov:32, kab:32.04) run as real simpuld processes
 // with mutual TLS; every member's federation endpoint is a port of an in-process fault proxy.
@@ -21,7 +22,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <mutex>
 #include <thread>
 
@@ -44,12 +44,16 @@ constexpr auto kStartTimeout = seconds(60);
 constexpr auto kQuiescenceLimit = seconds(240);
 // Beyond --minutes: the last fault's recovery, the restarts, quiescence and the checks.
 constexpr auto kHardLimitSlack = seconds(600);
+// prov:32's database and WAL grew by about 10 MiB a minute at the default rate on a 2-core
+// machine; the disk must only be full when the soak fills it.
+constexpr int kTmpfsBaseMb = 64;
+constexpr int kTmpfsMbPerMinute = 24;
 
 struct Options {
   double minutes = 3;
   std::uint64_t seed = 1;
   double rate = 8;
-  int tmpfs_mb = 96;
+  int tmpfs_mb = 0;  // 0: kTmpfsBaseMb + kTmpfsMbPerMinute per minute at the default rate
   std::string faketime_lib = kFaketimeLib;
   std::vector<std::string> faults;  // kinds to inject; empty: all
   std::string logs;                 // where to copy the nodes' logs at the end; empty: nowhere
@@ -168,18 +172,99 @@ void KeepLogs(SoakFederation& fed, const fs::path& dir) {
   std::printf("Node logs copied to %s\n", dir.c_str());
 }
 
-int Run(const Options& o) {
-  const auto soak_start = Clock::now();
+// The kinds --faults names (all when empty); fails kInvalidArgument on an unknown name.
+Result<std::vector<FaultKind>> FaultKinds(const std::vector<std::string>& names) {
   std::vector<FaultKind> kinds;
-  for (const auto& name : o.faults) {
+  for (const auto& name : names) {
     auto kind = ParseFaultKind(name);
-    if (!kind) {
-      std::fprintf(stderr, "fault_soak: %s\n", kind.error().message.c_str());
-      return 2;
-    }
+    if (!kind) return tl::unexpected(kind.error());
     kinds.push_back(*kind);
   }
   if (kinds.empty()) kinds.assign(std::begin(kAllFaults), std::end(kAllFaults));
+  return kinds;
+}
+
+void PrintMembers(SoakFederation& fed, const Options& o) {
+  for (auto& m : fed.members()) {
+    std::printf(
+        "  %-10s federation port %u behind proxy; data %s\n", m->id.c_str(), m->federation_port,
+        !m->tmpfs.empty()       ? ("on a " + std::to_string(o.tmpfs_mb) + " MiB tmpfs").c_str()
+        : m->disk_error.empty() ? "on the temp dir"
+                                : ("on the temp dir (tmpfs: " + m->disk_error + ")").c_str());
+  }
+}
+
+// Heals every link, restarts every member unskewed and waits for quiescence; returns the check
+// row saying whether the federation went quiet.
+CheckResult HealAndQuiesce(SoakFederation& fed, FaultProxy& proxy, FaultInjector& injector) {
+  std::printf("\nHealing: every link to pass, every member restarted unskewed\n");
+  proxy.HealAll();
+  injector.RestartCrashed();
+  for (auto& m : fed.members()) {
+    if (m->process->running()) {
+      if (auto r = m->Stop(); !r)
+        std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
+    }
+    if (auto r = m->Start(); !r)
+      std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
+  }
+  auto quiet = WaitForQuiescence(fed, kQuiescenceLimit);
+  std::printf(
+      "  %s\n",
+      quiet ? ("quiet " + std::to_string(*quiet).substr(0, 5) + " s after the restarts").c_str()
+            : quiet.error().message.c_str());
+  return {
+      "federation quiet after healing", quiet.has_value(),
+      quiet ? std::to_string(*quiet).substr(0, 5) + " s" : quiet.error().message.substr(0, 300)};
+}
+
+// Stops every node with SIGTERM; the check row says whether each exited 0.
+CheckResult StopAll(SoakFederation& fed) {
+  std::string failed;
+  for (auto& m : fed.members()) {
+    if (auto r = m->Stop(); !r) failed += m->id + ": " + r.error().message.substr(0, 200) + "; ";
+  }
+  if (auto r = fed.coordinator().Stop(); !r || *r != 0) failed += "coord:panrb: unclean stop";
+  return {"every node stops cleanly (SIGTERM, exit 0)", failed.empty(),
+          failed.empty() ? "all 4" : failed};
+}
+
+void PrintLoad(SoakFederation& fed, const Ledger& ledger) {
+  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses\n",
+              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
+              ledger.responses().size());
+  for (auto& m : fed.members()) {
+    const Refusals r = ledger.refusals(m->id);
+    std::printf(
+        "  %-10s %llu complaints; refused %llu (transport %llu, 5xx %llu, other %llu)\n",
+        m->id.c_str(), static_cast<unsigned long long>(ledger.ComplaintsAt(m->id)),
+        static_cast<unsigned long long>(r.Total()), static_cast<unsigned long long>(r.transport),
+        static_cast<unsigned long long>(r.server), static_cast<unsigned long long>(r.other));
+    if (!r.last_server_error.empty()) {
+      std::printf("             latest 5xx: %s\n", r.last_server_error.c_str());
+    }
+  }
+}
+
+// Prints the checks; true when all passed.
+bool PrintChecks(const std::vector<CheckResult>& checks) {
+  std::printf("\nChecks\n");
+  bool all = true;
+  for (const auto& c : checks) {
+    std::printf("  %-4s | %-62s | %s\n", c.pass ? "PASS" : "FAIL", c.name.c_str(),
+                c.detail.c_str());
+    all = all && c.pass;
+  }
+  return all;
+}
+
+int Run(const Options& o) {
+  const auto soak_start = Clock::now();
+  auto kinds = FaultKinds(o.faults);
+  if (!kinds) {
+    std::fprintf(stderr, "fault_soak: %s\n", kinds.error().message.c_str());
+    return 2;
+  }
   const std::string faketime = fs::exists(o.faketime_lib) ? o.faketime_lib : "";
   const auto allowed_skew = std::chrono::duration_cast<seconds>(
       std::chrono::milliseconds(federation::DirectoryPolicy{}.allowed_clock_skew_ms));
@@ -197,14 +282,10 @@ int Run(const Options& o) {
     return 2;
   }
   SoakFederation& fed = **built;
+  PrintMembers(fed, o);
   std::vector<fs::path> mounts;
   for (auto& m : fed.members()) {
     if (!m->tmpfs.empty()) mounts.push_back(m->tmpfs);
-    std::printf(
-        "  %-10s federation port %u behind proxy; data %s\n", m->id.c_str(), m->federation_port,
-        !m->tmpfs.empty()       ? ("on a " + std::to_string(o.tmpfs_mb) + " MiB tmpfs").c_str()
-        : m->disk_error.empty() ? "on the temp dir"
-                                : ("on the temp dir (tmpfs: " + m->disk_error + ")").c_str());
   }
   const auto run_for =
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.minutes * 60));
@@ -219,7 +300,7 @@ int Run(const Options& o) {
 
   Ledger ledger;
   LoadDriver load(fed, ledger, {.per_node_rate = o.rate, .seed = o.seed});
-  FaultInjector injector(fed, proxy, ledger, o.seed, kinds, faketime, allowed_skew);
+  FaultInjector injector(fed, proxy, ledger, o.seed, *kinds, faketime, allowed_skew);
   load.Start();
   std::vector<FaultOutcome> faults;
   std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
@@ -231,61 +312,13 @@ int Run(const Options& o) {
   }
   load.Stop();
 
-  std::printf("\nHealing: every link to pass, every member restarted unskewed\n");
-  proxy.HealAll();
-  injector.RestartCrashed();
-  for (auto& m : fed.members()) {
-    if (m->process->running()) {
-      if (auto r = m->Stop(); !r)
-        std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
-    }
-    if (auto r = m->Start(); !r)
-      std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
-  }
-  auto quiet = WaitForQuiescence(fed, kQuiescenceLimit);
-  if (quiet) {
-    std::printf("  quiet %.1f s after the restarts\n", *quiet);
-  } else {
-    std::printf("  %s\n", quiet.error().message.c_str());
-  }
-
-  auto checks = RunChecks(fed, ledger, injector.crashes());
-  std::map<std::string, std::string> stops;
-  for (auto& m : fed.members()) {
-    if (auto r = m->Stop(); !r) stops[m->id] = r.error().message.substr(0, 200);
-  }
-  if (auto r = fed.coordinator().Stop(); !r || *r != 0) stops["coord:panrb"] = "unclean stop";
-  std::string stop_detail;
-  for (const auto& [id, why] : stops) stop_detail += id + ": " + why + "; ";
-  checks.push_back({"every node stops cleanly (SIGTERM, exit 0)", stops.empty(),
-                    stops.empty() ? "all 4" : stop_detail});
-  checks.insert(checks.begin(), {"federation quiet after healing", quiet.has_value(),
-                                 quiet ? std::to_string(*quiet).substr(0, 5) + " s"
-                                       : quiet.error().message.substr(0, 300)});
-
+  std::vector<CheckResult> checks = {HealAndQuiesce(fed, proxy, injector)};
+  for (auto& c : RunChecks(fed, ledger, injector.crashes())) checks.push_back(std::move(c));
+  checks.push_back(StopAll(fed));
   if (!o.logs.empty()) KeepLogs(fed, o.logs);
   PrintFaultTable(faults);
-  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses\n",
-              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
-              ledger.responses().size());
-  for (auto& m : fed.members()) {
-    const Refusals r = ledger.refusals(m->id);
-    std::printf(
-        "  %-10s %llu complaints; refused %llu (transport %llu, 5xx %llu, other %llu)\n",
-        m->id.c_str(), static_cast<unsigned long long>(ledger.ComplaintsAt(m->id)),
-        static_cast<unsigned long long>(r.Total()), static_cast<unsigned long long>(r.transport),
-        static_cast<unsigned long long>(r.server), static_cast<unsigned long long>(r.other));
-    if (!r.last_server_error.empty()) {
-      std::printf("             latest 5xx: %s\n", r.last_server_error.c_str());
-    }
-  }
-  std::printf("\nChecks\n");
-  bool all = true;
-  for (const auto& c : checks) {
-    std::printf("  %-4s | %-62s | %s\n", c.pass ? "PASS" : "FAIL", c.name.c_str(),
-                c.detail.c_str());
-    all = all && c.pass;
-  }
+  PrintLoad(fed, ledger);
+  const bool all = PrintChecks(checks);
   std::printf("\n%s in %.0f s\n", all ? "PASS" : "FAIL",
               std::chrono::duration<double>(Clock::now() - soak_start).count());
   return all ? 0 : 1;
@@ -304,8 +337,9 @@ int main(int argc, char** argv) {
   cli.add_option("--rate", o.rate, "Load steps per second per member")
       ->check(CLI::Range(0.5, 200.0))
       ->capture_default_str();
-  cli.add_option("--tmpfs-mb", o.tmpfs_mb, "Size of the small disk (tmpfs) of prov:32")
-      ->check(CLI::Range(8, 1024))
+  cli.add_option("--tmpfs-mb", o.tmpfs_mb,
+                 "Size of prov:32's small disk (tmpfs); default grows with --minutes and --rate")
+      ->check(CLI::Range(0, 65536))
       ->capture_default_str();
   cli.add_option("--faketime-lib", o.faketime_lib, "libfaketime for the clock skew faults")
       ->capture_default_str();
@@ -315,5 +349,9 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);
+  if (o.tmpfs_mb == 0) {
+    o.tmpfs_mb = simpul::soak::kTmpfsBaseMb +
+                 static_cast<int>(simpul::soak::kTmpfsMbPerMinute * o.minutes * o.rate / 8);
+  }
   return simpul::soak::Run(o);
 }
