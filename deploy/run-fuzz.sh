@@ -76,14 +76,15 @@ for t in "${targets[@]}"; do
   cp "$fuzz_dir/corpus/$t/"* "$corpus/"
   dict=()
   [ -f "$fuzz_dir/$t.dict" ] && dict=(-dict="$fuzz_dir/$t.dict")
-  before="$(find "$artifacts" -type f | wc -l)"
+  started="$work/$t.started"
+  touch "$started"
   echo "run-fuzz: $t for ${seconds}s (log: $log)"
   status=0
   "$binary" "$corpus" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb="$rss_mb" \
     -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
-  found=$(( $(find "$artifacts" -type f | wc -l) - before ))
+  found="$(find "$artifacts" -type f -newer "$started" | wc -l)"
   rows+=("$t|$seconds|${execs:-?}|${rate:-?}|$(find "$corpus" -type f | wc -l)|$found")
   if [ "$status" -ne 0 ] || [ "$found" -gt 0 ]; then
     failed+=("$t")
@@ -102,7 +103,7 @@ if [ ${#failed[@]} -gt 0 ]; then
   for t in "${failed[@]}"; do
     echo
     echo "run-fuzz: $t failed; see $build/fuzz-logs/$t.log. Reproducers:"
-    find "$build/fuzz-artifacts/$t" -type f -newer "$work" | sed 's/^/  /'
+    find "$build/fuzz-artifacts/$t" -type f -newer "$work/$t.started" | sed 's/^/  /'
     echo "  replay one: $build/tests/fuzz/${t}_fuzz <reproducer>"
     echo "  or, without clang: build/tests/fuzz/${t}_replay <reproducer>"
     echo "  once fixed, add it to tests/fuzz/corpus/$t/ so the replay test keeps it fixed"

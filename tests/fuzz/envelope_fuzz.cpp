@@ -4,7 +4,8 @@
 //      and its body erasure (the erased envelope still verifies, with the same hash);
 //   2. the input as a template: its type, body, refs and stream fields are sealed with the
 //      sender's real key, so the fuzzer reaches the checks behind the signature (the body
-//      schemas); whatever SealEnvelope accepts, VerifyEnvelope must accept with the same fields.
+//      schemas); whatever SealEnvelope accepts, VerifyEnvelope must accept with the same fields,
+//      unless it claims a time beyond the receiver's clock and allowed skew.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -100,7 +101,14 @@ void CheckSealed(std::string_view text, const Receiver& receiver) {
   if (!draft) return;
   const auto sealed = federation::SealEnvelope(*draft, receiver.sender_key);
   if (!sealed) return;
-  const auto verified = federation::VerifyEnvelope(*sealed, receiver.Context());
+  const auto context = receiver.Context();
+  const auto verified = federation::VerifyEnvelope(*sealed, context);
+  // The sender's clock is the one thing the receiver judges that sealing cannot check.
+  if (draft->created_at > context.now + context.max_clock_skew) {
+    Require(!verified && verified.error().message.starts_with("clock skew"),
+            "accepted an envelope from too far in the future");
+    return;
+  }
   if (!verified) {
     std::fprintf(stderr, "sealed but refused: %s\n", verified.error().message.c_str());
   }
