@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace simpul::crypto {
 namespace {
 
@@ -13,6 +15,12 @@ std::string EncodeBase64(ByteView b, int variant) {
 }
 
 Result<Bytes> DecodeBase64(std::string_view text, int variant, const char* name) {
+  // libsodium 1.0.18 decodes every byte from 0x80 up as a base64 digit, which would give one value
+  // many text forms (a signature, key or root hash could be re-spelled and still verify).
+  const auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+  if (std::any_of(text.begin(), text.end(), non_ascii)) {
+    return Fail(ErrorCode::kInvalidArgument, std::string("malformed ") + name);
+  }
   Bytes out(text.size() / 4 * 3 + 3);
   size_t out_len = 0;
   const char* end = nullptr;

@@ -16,7 +16,8 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-dejavu-core)
+  # chromium for the browser tests; libfaketime for those that file a case in the past.
+  packages+=(chromium fonts-dejavu-core libfaketime)
 fi
 
 missing=()

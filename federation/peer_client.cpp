@@ -243,6 +243,13 @@ void PeerClient::Close() {
 
 const std::string& PeerClient::url() const { return impl_->endpoint.url; }
 
+std::string PeerResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (beast::iequals(key, name)) return value;
+  }
+  return "";
+}
+
 void PeerClient::SetIfNoneMatch(std::string etag) {
   std::lock_guard lock(impl_->pin->mu);
   impl_->if_none_match = std::move(etag);
@@ -432,6 +439,9 @@ net::awaitable<Attempt> PeerClient::Impl::Send(const bhttp::request<bhttp::strin
   if (message.count(bhttp::field::retry_after) > 0) {
     response.retry_after =
         ParseRetryAfter(message[bhttp::field::retry_after], std::chrono::system_clock::now());
+  }
+  for (const auto& field : message) {
+    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   response.body = std::move(message.body());
   // Bytes beyond the response would be read as the next one: do not reuse such a connection.

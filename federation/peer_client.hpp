@@ -52,6 +52,10 @@ struct PeerResponse {
   std::optional<std::chrono::seconds> retry_after;
   std::string etag;  // the ETag header without quotes; empty when absent  // from Retry-After, when
                      // present and valid
+  std::vector<std::pair<std::string, std::string>> headers;  // all of them, as received
+
+  // The value of header `name` (compared case-insensitively); "" when absent.
+  std::string Header(std::string_view name) const;
 };
 
 // A pin that accepts any server certificate. Only for fetching content that is authenticated

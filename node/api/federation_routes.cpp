@@ -134,7 +134,13 @@ void AddFederationPeerRoutes(http::Router& router, FederationApi& fed) {
                   out += row.envelope;
                   out += '\n';
                 }
-                co_return ApiResponse::Text(200, "application/x-ndjson", std::move(out));
+                auto response = ApiResponse::Text(200, "application/x-ndjson", std::move(out));
+                // As on a delivery (dispatcher.cpp), so pulled envelopes keep their request ids.
+                if (std::string ids = fed::FormatRequestIds(*rows); !ids.empty()) {
+                  response.headers.emplace_back(std::string(fed::kRequestIdsHeader),
+                                                std::move(ids));
+                }
+                co_return response;
               }});
   router.Add({Method::kGet, "/healthz", Access::Public(), "fed_healthz", [](ApiRequest&) -> Reply {
                 co_return ApiResponse::Json(200, {{"status", "ok"}});

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "node/api/case_json.hpp"
@@ -177,6 +179,55 @@ void AddKeyRoutes(http::Router& router, Open311Api& api) {
        }});
 }
 
+constexpr Method kMethods[] = {Method::kGet,    Method::kPost,    Method::kPut,  Method::kPatch,
+                               Method::kDelete, Method::kOptions, Method::kOther};
+constexpr const char* kFallbackPattern = "/open311/v2/{*rest}";
+
+const char* MethodName(Method m) {
+  switch (m) {
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      break;
+  }
+  return "";
+}
+
+// The 404 or 405 of a path under /open311/v2/ that no Open311 route serves with this method, in
+// the spec's error list (XML when the path ends in .xml), so a civic app parses every error the
+// same way. 405 names the methods the path does accept in `Allow`.
+ApiResponse Unmatched(const http::Router& router, const ApiRequest& req) {
+  const Format format = req.path.ends_with(".xml") ? Format::kXml : Format::kJson;
+  std::string allow;
+  for (Method m : kMethods) {
+    const http::Route* other = router.Match(m, req.path, nullptr);
+    if (m == req.method || other == nullptr || other->pattern == kFallbackPattern) continue;
+    allow += std::string(allow.empty() ? "" : ", ") + MethodName(m);
+    if (m == Method::kGet) allow += ", HEAD";
+  }
+  if (allow.empty()) {
+    return Open311Error(
+        format, Error{ErrorCode::kNotFound,
+                      "no Open311 endpoint " + req.path + "; see /open311/v2/discovery.json"});
+  }
+  auto response =
+      Document(format, 405, ErrorsDoc(405, "this path accepts only " + allow), "errors");
+  response.headers.emplace_back("Allow", allow);
+  return response;
+}
+
 }  // namespace
 
 void AddOpen311Routes(http::Router& router, Open311Api& api) {
@@ -194,6 +245,15 @@ void AddOpen311Routes(http::Router& router, Open311Api& api) {
   router.Add({Method::kGet, "/open311/v2/requests/{file}", Access::Public(), "open311_request",
               [&api](ApiRequest& req) { return GetRequest(api, req); }});
   AddKeyRoutes(router, api);
+  // Last, so they match only what no route above serves (HEAD falls back to the GET one).
+  for (Method m : kMethods) {
+    std::string name =
+        "open311_unmatched_" + std::string(m == Method::kOther ? "other" : MethodName(m));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    router.Add({m, kFallbackPattern, Access::Public(), std::move(name),
+                [&router](ApiRequest& req) -> Reply { co_return Unmatched(router, req); }});
+  }
 }
 
 }  // namespace simpul::api

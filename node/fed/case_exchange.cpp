@@ -152,7 +152,8 @@ Result<void> CaseExchange::AfterEvent(Connection& c, const store::CaseRecord& be
   return {};
 }
 
-Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelope& env) {
+Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelope& env,
+                                 std::string_view origin_request_id) {
   if (!env.body) return Fail(ErrorCode::kInvalidArgument, "envelope body was erased");
   switch (env.type) {
     case MessageType::kCaseForward:
@@ -162,11 +163,11 @@ Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelo
     case MessageType::kCaseStatus:
     case MessageType::kCaseResponse:
     case MessageType::kCaseClose:
-      return ApplyFromHandler(c, env, *env.body);
+      return ApplyFromHandler(c, env, *env.body, origin_request_id);
     case MessageType::kCaseReply:
-      return ApplyReply(c, env, *env.body);
+      return ApplyReply(c, env, *env.body, origin_request_id);
     case MessageType::kCaseEscalate:
-      return escalations_.Apply(c, env);
+      return escalations_.Apply(c, env, origin_request_id);
     case MessageType::kStreamSkip: {
       auto body = json::parse(*env.body);
       LogEvent(spdlog::level::err, "peer_skipped_message",
@@ -182,7 +183,7 @@ Result<void> CaseExchange::Apply(Connection& c, const federation::VerifiedEnvelo
                                                       std::string(federation::Name(env.type)) +
                                                       " to the coordinator");
       }
-      return monitor_->Apply(c, env);
+      return monitor_->Apply(c, env, origin_request_id);
     case MessageType::kReceipt:
       break;
   }
@@ -216,7 +217,8 @@ Result<void> CaseExchange::ApplyForward(Connection& c, const federation::Verifie
 }
 
 Result<void> CaseExchange::ApplyFromHandler(Connection& c, const federation::VerifiedEnvelope& env,
-                                            const std::string& body_json) {
+                                            const std::string& body_json,
+                                            std::string_view origin_request_id) {
   auto rec = KnownCase(c, env.case_id);
   if (!rec) return tl::unexpected(rec.error());
   auto link = LinkOf(c, rec->id);
@@ -278,13 +280,15 @@ Result<void> CaseExchange::ApplyFromHandler(Connection& c, const federation::Ver
   next.updated_at = env.created_at.time_since_epoch().count();
   if (auto r = FederationStore::PutLink(c, next); !r) return r;
   if (relay && !next.upstream.empty()) {
-    return Send(c, relay->first, next.upstream, env.case_id, relay->second.dump());
+    return Send(c, relay->first, next.upstream, env.case_id, relay->second.dump(),
+                origin_request_id);
   }
   return {};
 }
 
 Result<void> CaseExchange::ApplyReply(Connection& c, const federation::VerifiedEnvelope& env,
-                                      const std::string& body_json) {
+                                      const std::string& body_json,
+                                      std::string_view origin_request_id) {
   auto rec = KnownCase(c, env.case_id);
   if (!rec) return tl::unexpected(rec.error());
   auto link = LinkOf(c, rec->id);
@@ -303,7 +307,7 @@ Result<void> CaseExchange::ApplyReply(Connection& c, const federation::VerifiedE
       return r;
     }
     return Send(c, MessageType::kCaseReply, (*link)->handler, env.case_id,
-                json{{"message", message}}.dump());
+                json{{"message", message}}.dump(), origin_request_id);
   }
   auto view = cases_.RelayedReplyInWriter(c, env.case_id, "reporter", std::move(message));
   if (!view) return tl::unexpected(view.error());

@@ -39,13 +39,15 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
   Result<void> AfterEvent(store::Connection& c, const store::CaseRecord& before,
                           const store::EventRecord& event,
                           const service::ActionCommand& cmd) override;
-  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env) override;
+  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env,
+                     std::string_view origin_request_id = {}) override;
 
   // On the coordinator: where node.report and case.meta are applied. Set before serving; borrowed.
   void SetMonitor(EnvelopeApplier* monitor) { monitor_ = monitor; }
 
  private:
-  // Queues one envelope; `request_id` is the request that caused it ("" for relays).
+  // Queues one envelope; `request_id` is the request that caused it: this node's, or for a relay
+  // the sender's request that caused the envelope relayed ("" when none is known).
   Result<void> Send(store::Connection& c, federation::MessageType type, const std::string& dest,
                     const std::string& case_ref, const std::string& body_json,
                     std::string_view request_id = {});
@@ -55,9 +57,9 @@ class CaseExchange final : public service::CaseHooks, public EnvelopeApplier {
   Result<void> ApplyForward(store::Connection& c, const federation::VerifiedEnvelope& env,
                             const std::string& body_json);
   Result<void> ApplyFromHandler(store::Connection& c, const federation::VerifiedEnvelope& env,
-                                const std::string& body_json);
+                                const std::string& body_json, std::string_view origin_request_id);
   Result<void> ApplyReply(store::Connection& c, const federation::VerifiedEnvelope& env,
-                          const std::string& body_json);
+                          const std::string& body_json, std::string_view origin_request_id);
 
   FederationState& state_;
   Outbox& outbox_;

@@ -75,7 +75,8 @@ Result<std::string> EscalationExchange::Send(store::Connection& c, const store::
 }
 
 Result<void> EscalationExchange::Apply(store::Connection& c,
-                                       const federation::VerifiedEnvelope& env) {
+                                       const federation::VerifiedEnvelope& env,
+                                       std::string_view /*origin_request_id: nothing is relayed*/) {
   if (!env.body) return Fail(ErrorCode::kInvalidArgument, "envelope body was erased");
   // The inbox verified the body against the case.escalate schema before handing it over.
   const json body = json::parse(*env.body);

@@ -33,7 +33,8 @@ class EscalationExchange final : public service::EscalationHooks, public Envelop
                            const service::OverdueEscalation& e) override;
   // Records a case.escalate. Fails kPermissionDenied when the sender may not escalate to this
   // node at that level (see above).
-  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env) override;
+  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env,
+                     std::string_view origin_request_id = {}) override;
 
  private:
   FederationState& state_;

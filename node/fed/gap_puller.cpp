@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "federation/peer_client.hpp"
+#include "node/fed/request_trace.hpp"
 #include "node/log.hpp"
 
 namespace simpul::fed {
@@ -65,7 +66,9 @@ net::awaitable<void> GapPuller::Run(std::string sender, std::int64_t from, std::
   }
   std::string peer = sender;
   std::string envelopes = std::move(response->body);
-  InboxTrace trace;  // pulled, not posted: no request of ours or the sender's to name
+  // Pulled, not posted: no request of ours to name, but the sender names its own as on a delivery.
+  InboxTrace trace;
+  trace.origin_request_ids = ParseRequestIds(response->Header(kRequestIdsHeader));
   auto outcomes = co_await inbox_.Receive(std::move(peer), std::move(envelopes), std::move(trace));
   std::size_t applied = 0;
   if (outcomes) {

@@ -254,6 +254,7 @@ Result<void> Inbox::ProcessOne(Connection& c, Batch& batch, std::size_t index) {
   if (position == federation::StreamPosition::kGap) {
     outcome.status = "held";
     ++batch.counted.held;
+    RememberHeldRequestId(batch, env);
     auto [it, fresh] = batch.gaps.try_emplace(env.from, head->last_seq + 1, env.seq - 1);
     if (!fresh) it->second.second = std::min(it->second.second, env.seq - 1);
     return {};
@@ -270,15 +271,17 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
   InboxOutcome unused;
   std::optional<Error> unverifiable;  // why the held envelope `env` no longer verifies
   for (;;) {
-    auto applied = unverifiable ? Result<void>(tl::unexpected(*unverifiable))
-                                : store::WithSavepoint(c, [&] { return applier_.Apply(c, *env); });
+    const std::string origin = OriginRequestId(batch, *env);
+    auto applied = unverifiable
+                       ? Result<void>(tl::unexpected(*unverifiable))
+                       : store::WithSavepoint(c, [&] { return applier_.Apply(c, *env, origin); });
     if (!applied && IsTransient(applied.error().code)) return applied;
     if (applied) {
       if (auto r = FederationStore::SetInboxState(c, row.id, InboxState::kApplied, ""); !r)
         return r;
       out->status = "applied";
       ++batch.counted.applied;
-      LogApplied(batch, *env);
+      LogApplied(batch, *env, origin);
     } else {
       const Error& why = applied.error();
       if (auto r = FederationStore::SetInboxState(c, row.id, InboxState::kDead, why.message); !r) {
@@ -328,18 +331,40 @@ Result<void> Inbox::ApplyInOrder(Connection& c, Batch& batch, const VerifiedEnve
   }
 }
 
-void Inbox::LogApplied(const Batch& batch, const VerifiedEnvelope& env) {
+void Inbox::RememberHeldRequestId(const Batch& batch, const VerifiedEnvelope& env) {
+  auto origin = batch.trace.origin_request_ids.find(env.msg_id);
+  if (origin == batch.trace.origin_request_ids.end()) return;
+  std::lock_guard lock(mu_);
+  // msg_ids are UUIDv7, so the first is the oldest.
+  if (held_request_ids_.size() >= kMaxHeldRequestIds) {
+    held_request_ids_.erase(held_request_ids_.begin());
+  }
+  held_request_ids_[env.msg_id] = origin->second;
+}
+
+std::string Inbox::OriginRequestId(const Batch& batch, const VerifiedEnvelope& env) {
+  auto origin = batch.trace.origin_request_ids.find(env.msg_id);
+  if (origin != batch.trace.origin_request_ids.end()) return origin->second;
+  std::lock_guard lock(mu_);
+  auto held = held_request_ids_.find(env.msg_id);
+  if (held == held_request_ids_.end()) return "";
+  std::string id = std::move(held->second);
+  held_request_ids_.erase(held);
+  return id;
+}
+
+void Inbox::LogApplied(const Batch& batch, const VerifiedEnvelope& env,
+                       const std::string& origin_request_id) {
   json fields = {{"peer", env.from},
                  {"msg_id", env.msg_id},
                  {"seq", env.seq},
                  {"type", federation::Name(env.type)},
                  {"request_id", batch.trace.request_id}};
   if (!env.case_id.empty()) fields["case"] = env.case_id;
-  auto origin = batch.trace.origin_request_ids.find(env.msg_id);
-  if (origin != batch.trace.origin_request_ids.end()) fields["origin_request_id"] = origin->second;
+  if (!origin_request_id.empty()) fields["origin_request_id"] = origin_request_id;
   // Like envelope_queued: traffic a request caused at info, background traffic at debug.
-  const bool from_request = origin != batch.trace.origin_request_ids.end();
-  LogEvent(from_request ? spdlog::level::info : spdlog::level::debug, "envelope_applied", fields);
+  LogEvent(origin_request_id.empty() ? spdlog::level::debug : spdlog::level::info,
+           "envelope_applied", fields);
 }
 
 Result<std::string> Inbox::SealReceipt(const VerifiedEnvelope& env, std::int64_t index,

@@ -16,8 +16,10 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "federation/envelope_verify.hpp"
@@ -35,8 +37,11 @@ class EnvelopeApplier {
   virtual ~EnvelopeApplier() = default;
   // Runs in the writer, inside a savepoint of the inbox's transaction. kUnavailable and
   // kInternal are transient: the batch fails and the sender retries. Any other failure means the
-  // envelope can never apply here: it is marked dead and skipped.
-  virtual Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env) = 0;
+  // envelope can never apply here: it is marked dead and skipped. `origin_request_id` is the
+  // sender's request that caused `env` ("" when unknown, fed/request_trace.hpp); envelopes queued
+  // because of `env` (a relay to the next hop) carry it on.
+  virtual Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env,
+                             std::string_view origin_request_id = {}) = 0;
 };
 
 // What happened to one envelope of a batch.
@@ -87,7 +92,15 @@ class Inbox {
   Result<void> ApplyInOrder(store::Connection& c, Batch& batch,
                             const federation::VerifiedEnvelope& env, store::InboxRow row,
                             InboxOutcome& outcome);
-  void LogApplied(const Batch& batch, const federation::VerifiedEnvelope& env);
+  void LogApplied(const Batch& batch, const federation::VerifiedEnvelope& env,
+                  const std::string& origin_request_id);
+  // Keeps the origin request id of `env`, held for a gap, until it is applied.
+  void RememberHeldRequestId(const Batch& batch, const federation::VerifiedEnvelope& env);
+  // The origin request id of `env` from its batch's trace, or of a held envelope from when it
+  // arrived (forgetting it then); "" when none is known.
+  std::string OriginRequestId(const Batch& batch, const federation::VerifiedEnvelope& env);
+
+  static constexpr std::size_t kMaxHeldRequestIds = 4096;
   Result<std::string> SealReceipt(const federation::VerifiedEnvelope& env, std::int64_t index,
                                   std::int64_t dir_version);
 
@@ -99,6 +112,10 @@ class Inbox {
   GapHandler gap_handler_;
   mutable std::mutex mu_;
   InboxCounters counters_;
+  // msg_id → origin request id of envelopes held for a gap, so the log line and any relay of a
+  // held envelope still name the request that caused it when a later batch fills the gap. Only
+  // for the log: kept in memory (lost on restart), at most kMaxHeldRequestIds, oldest dropped.
+  std::map<std::string, std::string> held_request_ids_;
 };
 
 // One outcome as a JSON line of the inbox's response, and back.

@@ -91,7 +91,8 @@ Result<std::vector<store::MetaEvent>> MetaRecords(const json& body) {
 MonitorIngest::MonitorIngest(service::Clock clock, std::chrono::minutes utc_offset)
     : clock_(std::move(clock)), utc_offset_(utc_offset) {}
 
-Result<void> MonitorIngest::Apply(store::Connection& c, const federation::VerifiedEnvelope& env) {
+Result<void> MonitorIngest::Apply(store::Connection& c, const federation::VerifiedEnvelope& env,
+                                  std::string_view /*origin_request_id: nothing is relayed*/) {
   if (!env.body) return Fail(ErrorCode::kInvalidArgument, "envelope body was erased");
   switch (env.type) {
     case MessageType::kNodeReport:

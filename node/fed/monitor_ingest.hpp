@@ -30,7 +30,8 @@ class MonitorIngest final : public EnvelopeApplier {
   MonitorIngest(service::Clock clock, std::chrono::minutes utc_offset);
 
   // Applies a node.report or case.meta; any other type fails with kInternal (a wiring error).
-  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env) override;
+  Result<void> Apply(store::Connection& c, const federation::VerifiedEnvelope& env,
+                     std::string_view origin_request_id = {}) override;
 
  private:
   Result<void> ApplyReport(store::Connection& c, const federation::VerifiedEnvelope& env);

@@ -12,12 +12,9 @@
 #include <nlohmann/json.hpp>
 
 namespace simpul::bench {
-namespace {
 
-namespace fs = std::filesystem;
 using testing::NodeProcess;
 
-// A loopback port nothing listens on right now (the kernel's choice; a tiny reuse race remains).
 // The directory publishes each node's federation endpoint, so it is fixed before init.
 Result<std::uint16_t> FreeLoopbackPort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -33,15 +30,22 @@ Result<std::uint16_t> FreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
-}  // namespace
-
 Result<std::unique_ptr<NodeProcess>> MakeFederatedNode(const std::string& id,
                                                        const std::string& region,
-                                                       std::vector<std::string> args) {
-  auto port = FreeLoopbackPort();
-  if (!port) return tl::unexpected(port.error());
+                                                       std::vector<std::string> args,
+                                                       const FederatedNodeOptions& options) {
+  std::uint16_t port = options.listen_port;
+  if (port == 0) {
+    auto free_port = FreeLoopbackPort();
+    if (!free_port) return tl::unexpected(free_port.error());
+    port = *free_port;
+  }
   args.push_back("--federation-listen");
-  args.push_back("127.0.0.1:" + std::to_string(*port));
+  args.push_back("127.0.0.1:" + std::to_string(port));
+  if (options.published_port != 0) {
+    args.push_back("--federation-endpoint");
+    args.push_back("https://127.0.0.1:" + std::to_string(options.published_port));
+  }
   auto node = NodeProcess::Create({id, region, args, ""});
   if (!node) return Fail(node.error().code, id + ": " + node.error().message);
   std::stringstream text;
@@ -54,6 +58,7 @@ Result<std::unique_ptr<NodeProcess>> MakeFederatedNode(const std::string& id,
   }
   config.replace(at, config.find('\n', at) - at,
                  key + "1\nretry_base_ms = 100\nretry_cap_ms = 1000");
+  if (!options.extra_config.empty()) config += "\n" + options.extra_config + "\n";
   std::ofstream((*node)->config_path(), std::ios::trunc) << config;
   return std::move(*node);
 }
@@ -79,19 +84,9 @@ Result<std::unique_ptr<TwoNodeFederation>> TwoNodeFederation::Build() {
   auto receiver = MakeFederatedNode(kReceiverId, "32.04", {"--class", "regency"});
   if (!receiver) return tl::unexpected(receiver.error());
   fed->receiver_ = std::move(*receiver);
-  for (NodeProcess* node : {fed->sender_.get(), fed->receiver_.get()}) {
-    const std::string request = (node->dir() / "enroll.json").string();
-    if (auto r = RunCtl(*node, {"enroll", "--out", request}); !r) return tl::unexpected(r.error());
-    if (auto r = RunCtl(*fed->coordinator_, {"directory", "add", request}); !r) {
-      return tl::unexpected(r.error());
-    }
-  }
-  const std::string anchor = (fed->coordinator_->dir() / "anchor.json").string();
-  if (auto r = RunCtl(*fed->coordinator_, {"directory", "anchor", "--out", anchor}); !r) {
+  if (auto r = RegisterMembers(*fed->coordinator_, {fed->sender_.get(), fed->receiver_.get()});
+      !r) {
     return tl::unexpected(r.error());
-  }
-  for (NodeProcess* node : {fed->sender_.get(), fed->receiver_.get()}) {
-    if (auto r = RunCtl(*node, {"trust", "install", anchor}); !r) return tl::unexpected(r.error());
   }
   return fed;
 }
@@ -108,6 +103,29 @@ Result<void> TwoNodeFederation::StartAll(std::chrono::milliseconds timeout) {
 
 Result<void> TwoNodeFederation::WaitForDirectory(NodeProcess& node,
                                                  std::chrono::milliseconds timeout) {
+  return WaitForCurrentDirectory(node, timeout);
+}
+
+Result<void> RegisterMembers(const NodeProcess& coordinator,
+                             const std::vector<NodeProcess*>& members) {
+  for (NodeProcess* node : members) {
+    const std::string request = (node->dir() / "enroll.json").string();
+    if (auto r = RunCtl(*node, {"enroll", "--out", request}); !r) return tl::unexpected(r.error());
+    if (auto r = RunCtl(coordinator, {"directory", "add", request}); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
+  const std::string anchor = (coordinator.dir() / "anchor.json").string();
+  if (auto r = RunCtl(coordinator, {"directory", "anchor", "--out", anchor}); !r) {
+    return tl::unexpected(r.error());
+  }
+  for (NodeProcess* node : members) {
+    if (auto r = RunCtl(*node, {"trust", "install", anchor}); !r) return tl::unexpected(r.error());
+  }
+  return {};
+}
+
+Result<void> WaitForCurrentDirectory(NodeProcess& node, std::chrono::milliseconds timeout) {
   auto token = AdminToken(node);
   if (!token) return tl::unexpected(token.error());
   testing::HttpClient client(node.port());

@@ -13,6 +13,7 @@
 // its temp dir go away with the object. Not thread-safe: one thread drives it.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,12 +47,36 @@ class TwoNodeFederation {
   std::unique_ptr<testing::NodeProcess> coordinator_, sender_, receiver_;
 };
 
-// Creates (does not start) node `id` with `simpulctl init <args>`, its federation listener on a
-// free loopback port, the directory polled every second and a failed peer retried after 0.1-1 s.
+// How MakeFederatedNode places a node's federation listener and what it adds to the config.
+struct FederatedNodeOptions {
+  // The federation listener's loopback port; 0: a free one.
+  std::uint16_t listen_port = 0;
+  // The port the directory publishes for the node (https://127.0.0.1:<port>); 0: listen_port.
+  // Another port puts something (a fault proxy) between the node and its peers.
+  std::uint16_t published_port = 0;
+  // TOML appended to the generated config, e.g. "[transparency]\ncheckpoint_interval_s = 1\n".
+  std::string extra_config;
+};
+
+// Creates (does not start) node `id` with `simpulctl init <args>`, its federation listener as
+// `options` say, the directory polled every second and a failed peer retried after 0.1-1 s.
 // Fails with simpulctl's output.
-Result<std::unique_ptr<testing::NodeProcess>> MakeFederatedNode(const std::string& id,
-                                                                const std::string& region,
-                                                                std::vector<std::string> args);
+Result<std::unique_ptr<testing::NodeProcess>> MakeFederatedNode(
+    const std::string& id, const std::string& region, std::vector<std::string> args,
+    const FederatedNodeOptions& options = {});
+
+// A loopback port nothing listens on right now (the kernel's choice; a tiny reuse race remains).
+Result<std::uint16_t> FreeLoopbackPort();
+
+// Enrolls each of `members` with `coordinator` (simpulctl enroll, directory add), writes the trust
+// anchor and installs it at every member. None may be running. Fails with the failing step's
+// output.
+Result<void> RegisterMembers(const testing::NodeProcess& coordinator,
+                             const std::vector<testing::NodeProcess*>& members);
+
+// Waits up to `timeout` until `node` holds a current, unexpired directory. Fails kUnavailable
+// with the last answer and the node's log.
+Result<void> WaitForCurrentDirectory(testing::NodeProcess& node, std::chrono::milliseconds timeout);
 
 // Runs `simpulctl <args>` on the node; fails unless it exits 0 (the message carries its output).
 Result<void> RunCtl(const testing::NodeProcess& process, const std::vector<std::string>& args);

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import {StaffClient, eventually, launchBrowser, newPage, screenshot} from './harness.mjs';
-import {MINISTRY, REGENCY, REGENCY_UNIT, fileComplaint, seedCases, signIn,
-  startConsoleFederation} from './console_support.mjs';
+import {MINISTRY, REGENCY, acceptAndAssign, act, fileComplaint, openCase, openForwarded, seedCases,
+  signIn, startConsoleFederation} from './console_support.mjs';
 
 let fed;
 let browser;
@@ -29,23 +29,6 @@ after(async () => {
   if (fed) await fed.stop();
 });
 
-// Opens (or reloads) the case detail at `node` and waits for its history table.
-async function openCase(page, node, id) {
-  const url = `${node.url}/staff/#/case/${encodeURIComponent(id)}`;
-  // Going to the same URL with a fragment would not load the page again.
-  if (page.url() === url) await page.reload(); else await page.goto(url);
-  await page.locator('#history').waitFor();
-}
-
-// Opens `action`'s form, fills it with `fill(page)`, submits and waits for the notice that this
-// action was saved.
-async function act(page, action, label, fill = async () => {}) {
-  await page.locator(`#action-${action} summary`).click();
-  await fill(page);
-  await page.getByRole('button', {name: `Kirim: ${label}`}).click();
-  await page.locator('#status[data-kind=ok]', {hasText: `"${label}"`}).waitFor();
-}
-
 test('a case forwarded from the ministry console is answered at the regency console', async () => {
   const id = toForward;
   const atMinistry = await newPage(browser, {width: 1280, height: 900});
@@ -61,22 +44,9 @@ test('a case forwarded from the ministry console is answered at the regency cons
   assert.match(await atMinistry.locator('#history').innerText(), new RegExp(`→ ${REGENCY}`));
   await screenshot(atMinistry, 'console-ministry-forwarded');
 
-  const atRegency = await newPage(browser, {width: 1280, height: 900});
-  await signIn(atRegency, regency, '/staff/');
-  const row = atRegency.locator(`#queue tr[data-id="${id}"]`);
-  await eventually(async () => {
-    const queue = `${regency.url}/staff/#/?state=submitted`;
-    if (atRegency.url() === queue) await atRegency.reload(); else await atRegency.goto(queue);
-    await atRegency.locator('#queue, .empty').first().waitFor();
-    return (await row.count()) === 1;
-  }, {what: 'the forwarded case in the regency queue', timeout: 30000});
-  await screenshot(atRegency, 'console-regency-queue');
-  await row.getByRole('link').click();
-  await atRegency.locator('#history').waitFor();
+  const atRegency = await openForwarded(browser, regency, id, 'console-regency-queue');
   assert.match(await atRegency.locator('#fed-title + dl').innerText(), new RegExp(MINISTRY));
-  await act(atRegency, 'verify', 'Verifikasi');
-  await act(atRegency, 'dispose', 'Disposisi ke unit',
-    (p) => p.locator('#dispose-unit').selectOption(REGENCY_UNIT));
+  await acceptAndAssign(atRegency);
   const answer = 'Tim Dinas PU sudah menambal jalan pada 24 November.';
   await act(atRegency, 'respond', 'Tindak lanjut', (p) => p.locator('#respond-message').fill(answer));
   assert.match(await atRegency.locator('#case-title').innerText(), /Ditindaklanjuti/);

@@ -1,7 +1,8 @@
 // What the console and dashboard browser tests share on top of harness.mjs: the federation they
 // run on (a coordinator, the ministry kl:pupr and the regency kab:32.04), complaints filed and
-// verified through the API, and signing in at a console page as a node's admin.
-import { StaffClient, startFederation } from './harness.mjs';
+// verified through the API, signing in at a console page as a node's admin, opening a case and
+// submitting one of its action forms.
+import { StaffClient, eventually, newPage, screenshot, startFederation } from './harness.mjs';
 
 export const MINISTRY = 'kl:pupr';
 export const REGENCY = 'kab:32.04';
@@ -51,4 +52,48 @@ export async function signIn(page, node, path) {
   await page.getByLabel('Kata sandi').fill(node.adminPassword);
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.locator('#logout:not([hidden])').waitFor();
+}
+
+// Loads `url`, or reloads it when the page is already there (going to the same URL with a
+// fragment would not load the page again).
+export async function visit(page, url) {
+  if (page.url() === url) await page.reload(); else await page.goto(url);
+}
+
+// Opens (or reloads) the case detail at `node` in the staff console and waits for its history.
+export async function openCase(page, node, id) {
+  await visit(page, `${node.url}/staff/#/case/${encodeURIComponent(id)}`);
+  await page.locator('#history').waitFor();
+}
+
+// Opens `action`'s form in the case detail, fills it with `fill(page)`, submits and waits for the
+// notice that this action (shown as `label`) was saved.
+export async function act(page, action, label, fill = async () => {}) {
+  await page.locator(`#action-${action} summary`).click();
+  await fill(page);
+  await page.getByRole('button', {name: `Kirim: ${label}`}).click();
+  await page.locator('#status[data-kind=ok]', {hasText: `"${label}"`}).waitFor();
+}
+
+// A wide page signed in at `node`'s console, once case `id` forwarded from another node is in its
+// queue of new cases: saves the queue as screenshot `shot` and opens the case.
+export async function openForwarded(browser, node, id, shot) {
+  const page = await newPage(browser, {width: 1280, height: 900});
+  await signIn(page, node, '/staff/');
+  const row = page.locator(`#queue tr[data-id="${id}"]`);
+  await eventually(async () => {
+    await visit(page, `${node.url}/staff/#/?state=submitted`);
+    await page.locator('#queue, .empty').first().waitFor();
+    return (await row.count()) === 1;
+  }, {what: `the forwarded case in the queue of ${node.id}`, timeout: 30000});
+  await screenshot(page, shot);
+  await row.getByRole('link').click();
+  await page.locator('#history').waitFor();
+  return page;
+}
+
+// Accepts the open case (verify) and assigns it to the regency's unit.
+export async function acceptAndAssign(page) {
+  await act(page, 'verify', 'Verifikasi');
+  await act(page, 'dispose', 'Disposisi ke unit', (p) => p.locator('#dispose-unit').selectOption(REGENCY_UNIT));
 }

@@ -83,12 +83,15 @@ export class NodeProcess {
     this.ctl(['unit', 'add', code, '--name', name]);
   }
 
-  async start() {
+  // Starts simpuld and waits until it is ready. `environment` adds variables to its environment
+  // (inThePast uses it to run the node under libfaketime).
+  async start(environment = {}) {
     const portFile = join(this.dir, 'port');
     rmSync(portFile, { force: true });
     const log = openSync(join(this.dir, 'node.log'), 'a');
     this.process = spawn(join(env('SIMPUL_TEST_BIN_DIR'), 'node', 'simpuld'),
-      ['--config', this.config, '--port-file', portFile], { stdio: ['ignore', log, log] });
+      ['--config', this.config, '--port-file', portFile],
+      { stdio: ['ignore', log, log], env: { ...process.env, ...environment } });
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     const port = await Promise.race([
       eventually(() => existsSync(portFile) && Number(readFileSync(portFile, 'utf8').trim()),
@@ -105,6 +108,24 @@ export class NodeProcess {
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     this.process.kill('SIGTERM');
     await exited;
+  }
+
+  // Restarts the node with its clock `days` in the past (libfaketime; the monotonic clock is left
+  // alone), runs `work()` against it, and restarts it in the present. What `work` files there is
+  // `days` old afterwards: how the browser tests get overdue cases. Without libfaketime it
+  // returns false and does nothing.
+  async inThePast(days, work) {
+    const faketime = findFaketime();
+    if (!faketime) return false;
+    await this.stop();
+    await this.start({ LD_PRELOAD: faketime, FAKETIME: `-${days}d`, FAKETIME_DONT_FAKE_MONOTONIC: '1' });
+    try {
+      await work();
+    } finally {
+      await this.stop();
+      await this.start();
+    }
+    return true;
   }
 
   logTail(bytes = 4000) {
@@ -240,6 +261,12 @@ export class StaffClient {
   post(path, body = {}) { return this.call('POST', path, body); }
 }
 
+// Debian's libfaketime (package libfaketime), or null.
+export function findFaketime() {
+  return ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+    '/usr/lib/faketime/libfaketime.so.1'].find((p) => existsSync(p)) || null;
+}
+
 // Debian's chromium, or null.
 export function findChromium() {
   const candidates = [process.env.SIMPUL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']
@@ -270,8 +297,16 @@ export async function launchBrowser() {
   });
 }
 
+const inCI = () => process.env.CI === 'true' || process.env.CI === '1';
+
+// Skips the node:test test `t` because `what` is not installed; under CI=true that is a failure.
+export function skipWithout(t, what) {
+  if (inCI()) throw new Error(`${what} is not installed, and under CI every test must run`);
+  t.skip(`${what} is not installed`);
+}
+
 function bail(message) {
-  if (process.env.CI === 'true' || process.env.CI === '1') {
+  if (inCI()) {
     console.error(`browser tests cannot run in CI: ${message}`);
     process.exit(1);
   }

@@ -69,6 +69,16 @@ TEST(BytesTest, Base64DecodeRejectsNonCanonicalInput) {
   }
 }
 
+// Found by the signed_note fuzz target: libsodium 1.0.18 decodes bytes 0x80-0xFF as digits, so a
+// checkpoint's root hash had other spellings that parsed to the same value.
+TEST(BytesTest, Base64DecodersRejectNonAsciiBytes) {
+  for (const std::string bad : {"AAA\xff", "Zm9\x80", "\xcf\x87Zm", "Zg\xc3\xa9"}) {
+    EXPECT_FALSE(Base64Decode(bad).has_value()) << bad;
+    EXPECT_FALSE(Base64UrlDecode(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(Base64Decode("AAA=").value(), (Bytes{0, 0}));
+}
+
 TEST(BytesTest, Base64UrlUsesUrlAlphabetWithoutPadding) {
   EXPECT_EQ(Base64UrlEncode(Bytes{0xfb, 0xff}), "-_8");
   EXPECT_EQ(Base64UrlEncode(AsBytes("f")), "Zg");

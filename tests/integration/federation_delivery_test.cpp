@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -265,6 +267,15 @@ TEST_F(FederationDeliveryTest, StreamEndpointServesOnlyTheCallersOwnStream) {
   EXPECT_NE(mine->body.find("\"seq\":2"), std::string::npos);
   EXPECT_NE(mine->body.find("\"seq\":3"), std::string::npos);
   EXPECT_EQ(mine->body.find("\"seq\":1,"), std::string::npos);
+  // Each with the id of the staff request that queued it, as on a delivery.
+  using nlohmann::json;
+  const std::string ids = mine->Header("X-Simpul-Request-Ids");
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), '='), 2) << ids;
+  std::istringstream pulled(mine->body);
+  for (std::string line; std::getline(pulled, line);) {
+    EXPECT_NE(ids.find(json::parse(line).at("msg_id").get<std::string>() + "="), std::string::npos)
+        << ids;
+  }
   // The sender asking for "its own" stream to itself gets nothing of kab's.
   auto other = pull("kl:pupr", "/federation/v1/stream?from=1&to=3");
   ASSERT_TRUE(other) << other.error().message;

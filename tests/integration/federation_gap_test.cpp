@@ -1,7 +1,8 @@
 // A gap in a sender's stream is pulled from the sender, end to end: the test speaks as a member
 // node (kl:kemenkes) with that node's own enrolled keys and certificate — delivering seq 2 before
 // seq 1 to a real regency node, and serving seq 1 on its own mutual-TLS stream endpoint — so the
-// order of events is under the test's control.
+// order of events is under the test's control. The pulled envelope keeps the sender's request id
+// (X-Simpul-Request-Ids on the stream response) in the receiver's log.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_future.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -66,6 +68,8 @@ TEST(FederationGapTest, MissingEnvelopeIsPulledFromTheSenderAndAppliedInOrder) {
   const std::string first = Forward(*msg_key, 1, "", dir_version, "KLKEMENKES-000001");
   const std::string second = Forward(*msg_key, 2, federation::EnvelopeHash(first).value(),
                                      dir_version, "KLKEMENKES-000002");
+  const std::string first_msg_id = json::parse(first).at("msg_id");
+  const std::string kPullId = "kemenkes-intake-17";
 
   // kl:kemenkes's stream endpoint, served at its enrolled address with its certificate.
   net::io_context io;
@@ -83,7 +87,10 @@ TEST(FederationGapTest, MissingEnvelopeIsPulledFromTheSenderAndAppliedInOrder) {
                   asked = req.Query("from").value_or("") + ".." + req.Query("to").value_or("");
                 }
                 ++pulls;
-                co_return http::ApiResponse::Text(200, "application/x-ndjson", first + "\n");
+                auto pulled = http::ApiResponse::Text(200, "application/x-ndjson", first + "\n");
+                // The request of ours that queued seq 1, as a real node's stream names it.
+                pulled.headers.emplace_back("X-Simpul-Request-Ids", first_msg_id + "=" + kPullId);
+                co_return pulled;
               }});
   http::HttpServer server(io, router, metrics, http::ServerLimits{});
   const std::string kab_pin = kab_identity->spki_sha256_hex();
@@ -126,7 +133,18 @@ TEST(FederationGapTest, MissingEnvelopeIsPulledFromTheSenderAndAppliedInOrder) {
   // Applied in stream order, each once.
   json first_case = kab.Case("KLKEMENKES-000001", fed.Token(kReceiver)).json;
   EXPECT_EQ(first_case["federation"]["upstream"], kSender);
-  EXPECT_NE(fed.node(kReceiver).LogTail(200000).find("gap_pulled"), std::string::npos);
+  const std::string log = fed.node(kReceiver).LogTail(200000);
+  EXPECT_NE(log.find("gap_pulled"), std::string::npos);
+  // The pulled envelope's log line names the request that queued it at the sender.
+  std::string applied;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("envelope_applied") != std::string::npos &&
+        line.find(first_msg_id) != std::string::npos) {
+      applied = line;
+    }
+  }
+  EXPECT_NE(applied.find(kPullId), std::string::npos) << log;
 }
 
 }  // namespace

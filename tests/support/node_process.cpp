@@ -43,12 +43,18 @@ Result<fs::path> BinDir() {
   return dir;
 }
 
-// Starts `argv` with standard output on `out_fd` and standard error on `err_fd`; every other
-// descriptor of the test process (sockets of open clients) is closed in the child.
-Result<pid_t> Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+// Starts `argv` with standard output on `out_fd` and standard error on `err_fd`, in this
+// process's environment plus `extra_env`; every other descriptor of the test process (sockets of
+// open clients) is closed in the child.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd,
+                    const std::vector<std::string>& extra_env = {}) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+  for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) return Fail(ErrorCode::kInternal, std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
@@ -58,7 +64,7 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd
     ::dup2(out_fd, STDOUT_FILENO);
     ::dup2(err_fd, STDERR_FILENO);
     ::close_range(3, ~0U, 0);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), env.data());
     ::_exit(127);
   }
   return pid;
@@ -138,7 +144,8 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Create(NodeOptions options) {
   return node;
 }
 
-Result<void> NodeProcess::Start(std::chrono::milliseconds timeout) {
+Result<void> NodeProcess::Start(std::chrono::milliseconds timeout,
+                                const std::vector<std::string>& extra_env) {
   if (running()) return Fail(ErrorCode::kConflict, "the node is already running");
   const fs::path port_file = dir_ / "port";
   std::error_code ec;
@@ -147,7 +154,7 @@ Result<void> NodeProcess::Start(std::chrono::milliseconds timeout) {
   if (log < 0) return Fail(ErrorCode::kInternal, "cannot open " + log_path().string());
   auto pid = Spawn({(bin_dir_ / "node" / "simpuld").string(), "--config", config_path_.string(),
                     "--port-file", port_file.string()},
-                   log, log);
+                   log, log, extra_env);
   ::close(log);
   if (!pid) return tl::unexpected(pid.error());
   pid_ = *pid;
@@ -195,6 +202,15 @@ void NodeProcess::Kill() {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   port_ = 0;
+}
+
+std::optional<int> NodeProcess::ReapIfExited() {
+  if (!running()) return std::nullopt;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  port_ = 0;
+  return status;
 }
 
 Result<void> NodeProcess::Restart() {

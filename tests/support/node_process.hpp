@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,14 +52,20 @@ class NodeProcess {
   NodeProcess& operator=(const NodeProcess&) = delete;
   ~NodeProcess();
 
-  // Starts simpuld and waits, up to `timeout`, for it to write its port. Fails with kUnavailable
-  // if it exits first or does not listen in time (the message carries the log's tail).
-  Result<void> Start(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // Starts simpuld and waits, up to `timeout`, for it to write its port. `extra_env` entries
+  // ("NAME=value") are added to the inherited environment (e.g. LD_PRELOAD for libfaketime).
+  // Fails with kUnavailable if it exits first or does not listen in time (the message carries
+  // the log's tail).
+  Result<void> Start(std::chrono::milliseconds timeout = std::chrono::seconds(15),
+                     const std::vector<std::string>& extra_env = {});
   // Sends SIGTERM and waits up to `timeout` for the process to exit; returns its exit status.
   // On timeout kills it and fails with kUnavailable.
   Result<int> Stop(std::chrono::milliseconds timeout = std::chrono::seconds(15));
   // Sends SIGKILL and reaps the process. Does nothing if it is not running.
   void Kill();
+  // If the running process has ended on its own, reaps it and returns its wait status (the node
+  // is then not running); otherwise nothing.
+  std::optional<int> ReapIfExited();
   // Stop (which must end with exit status 0), then Start.
   Result<void> Restart();
   bool running() const { return pid_ > 0; }

@@ -49,6 +49,15 @@ class Open311ApiTest : public service::testing::ServiceTest {
     return RunAwait(io_, router_->Dispatch(req, route));
   }
 
+  // What the server does: the matched route, or the router's own 404/405 without one.
+  http::ApiResponse Serve(http::Method method, const std::string& path) {
+    http::ApiRequest req;
+    req.method = method;
+    req.path = path;
+    const http::Route* route = router_->Match(method, path, &req.params);
+    return RunAwait(io_, router_->Dispatch(req, route));
+  }
+
   // Files a request through POST requests.json; returns its tracking id ("" on failure).
   std::string File(const std::string& extra = "") {
     auto r = Call(http::Method::kPost, "/open311/v2/requests.json",
@@ -200,6 +209,57 @@ TEST_F(Open311ApiTest, StatusNotesAndStatusFollowThePublicResponses) {
   auto xml = Call(http::Method::kGet, "/open311/v2/requests/" + id + ".xml");
   EXPECT_EQ(xml.status, 200);
   EXPECT_NE(xml.body.find("<status>closed</status>"), std::string::npos) << xml.body;
+}
+
+TEST_F(Open311ApiTest, UnknownPathsAndWrongMethodsAnswerInTheSpecErrorFormat) {
+  struct Case {
+    http::Method method;
+    std::string path;
+    int status;
+    std::string allow;
+  };
+  const Case cases[] = {
+      {http::Method::kGet, "/open311/v2/nope.json", 404, ""},
+      {http::Method::kGet, "/open311/v2/", 404, ""},
+      {http::Method::kHead, "/open311/v2/requests/a/b.json", 404, ""},
+      {http::Method::kDelete, "/open311/v2/requests.json", 405, "GET, HEAD, POST"},
+      {http::Method::kPost, "/open311/v2/services.json", 405, "GET, HEAD"},
+      {http::Method::kPut, "/open311/v2/requests/KAB3204-000001.json", 405, "GET, HEAD"},
+      {http::Method::kGet, "/open311/v2/nope.xml", 404, ""},
+      {http::Method::kPatch, "/open311/v2/discovery.xml", 405, "GET, HEAD"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    auto r = Serve(c.method, c.path);
+    EXPECT_EQ(r.status, c.status) << r.body;
+    std::string allow;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Allow") allow = value;
+    }
+    EXPECT_EQ(allow, c.allow);
+    if (c.path.ends_with(".xml")) {
+      EXPECT_EQ(r.content_type, "text/xml; charset=utf-8");
+      EXPECT_NE(r.body.find("<errors><error><code>" + std::to_string(c.status) + "</code>"),
+                std::string::npos)
+          << r.body;
+      continue;
+    }
+    EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
+    auto doc = json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(doc.is_array()) << r.body;
+    ASSERT_EQ(doc.size(), 1u);
+    EXPECT_EQ(doc[0]["code"], c.status);
+    EXPECT_TRUE(doc[0]["description"].is_string());
+    EXPECT_FALSE(doc[0].contains("error"));
+  }
+  EXPECT_EQ(CaseCount(), 0);
+  // Outside /open311/v2/ the node's own JSON error stays.
+  auto api = Serve(http::Method::kGet, "/api/v1/nope");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(json::parse(api.body)["error"]["code"], "not_found");
+  // The served routes are unchanged.
+  EXPECT_EQ(Serve(http::Method::kGet, "/open311/v2/services.json").status, 200);
+  EXPECT_EQ(Serve(http::Method::kHead, "/open311/v2/discovery.json").status, 200);
 }
 
 }  // namespace

@@ -146,5 +146,46 @@ TEST_F(CaseExchangeTest, StatusAndResponseFromTheHandlerAfterASecondForward) {
   EXPECT_TRUE(OutboxTo(kMinistry).empty());
 }
 
+// This node as the middle hop: the ministry forwarded the case here and this node forwarded it on
+// to the regency. What it relays either way carries the request id of the sender's request that
+// caused the envelope (X-Simpul-Request-Ids), so the three nodes' logs join up.
+TEST_F(CaseExchangeTest, RelaysCarryTheOriginRequestIdToTheNextHop) {
+  const std::string id = "KLKEMENKES-000007";
+  ASSERT_EQ(ReceiveOne(ministry_.from, NextForward(ministry_, id)).status, "applied");
+  service::ActionCommand verify;
+  verify.action = CaseAction::kVerify;
+  ASSERT_TRUE(Act(id, verify).has_value());
+  ASSERT_TRUE(Forward(id, std::string(kRegency)).has_value());
+  const auto up_before = OutboxTo(kMinistry).size();
+  const auto down_before = OutboxTo(kRegency).size();
+
+  const auto response = Next(regency_, MessageType::kCaseResponse, id,
+                             R"({"message":"Perbaikan dijadwalkan pekan depan."})");
+  auto answered = Receive(regency_.from, {response},
+                          InboxTrace{"ours-1", {{MsgIdOf(response), "kab-request-7"}}});
+  ASSERT_TRUE(answered.has_value()) << answered.error().message;
+  ASSERT_EQ(answered->at(0).status, "applied");
+  const auto up = OutboxTo(kMinistry);
+  ASSERT_EQ(up.size(), up_before + 1);
+  EXPECT_EQ(up.back().type, "case.response");
+  EXPECT_EQ(up.back().request_id, "kab-request-7");
+
+  const auto reply =
+      Next(ministry_, MessageType::kCaseReply, id, R"({"message":"Masih berlubang."})");
+  auto replied =
+      Receive(ministry_.from, {reply}, InboxTrace{"ours-2", {{MsgIdOf(reply), "pupr-request-9"}}});
+  ASSERT_TRUE(replied.has_value()) << replied.error().message;
+  ASSERT_EQ(replied->at(0).status, "applied");
+  const auto down = OutboxTo(kRegency);
+  ASSERT_EQ(down.size(), down_before + 1);
+  EXPECT_EQ(down.back().type, "case.reply");
+  EXPECT_EQ(down.back().request_id, "pupr-request-9");
+
+  // Without an id from the sender, the relay carries none.
+  const auto status = Next(regency_, MessageType::kCaseStatus, id, R"({"state":"resolved"})");
+  ASSERT_EQ(ReceiveOne(regency_.from, status).status, "applied");
+  EXPECT_EQ(OutboxTo(kMinistry).back().request_id, "");
+}
+
 }  // namespace
 }  // namespace simpul::fed::testing

@@ -186,14 +186,20 @@ class FedTest : public ::testing::Test {
     return Next(peer, MessageType::kCaseForward, tracking_id, ForwardBody(tracking_id, peer.from));
   }
 
-  // Inbox::Receive of the newline-joined `envelopes` from TLS peer `peer`.
+  // Inbox::Receive of the newline-joined `envelopes` from TLS peer `peer`, by `inbox` (the
+  // fixture's unless given), with `trace` as the sender's X-Simpul-Request-Ids gave it.
   Result<std::vector<InboxOutcome>> Receive(std::string peer,
-                                            const std::vector<std::string>& envelopes) {
+                                            const std::vector<std::string>& envelopes,
+                                            InboxTrace trace = {}, Inbox* inbox = nullptr) {
     std::string body;
     for (const auto& e : envelopes) body += e + "\n";
-    InboxTrace trace;
-    auto receiving = inbox_->Receive(std::move(peer), std::move(body), std::move(trace));
+    auto receiving =
+        (inbox ? inbox : inbox_.get())->Receive(std::move(peer), std::move(body), std::move(trace));
     return simpul::testing::RunAwait(io_, std::move(receiving));
+  }
+  // The msg_id of a sealed envelope.
+  static std::string MsgIdOf(const std::string& envelope) {
+    return json::parse(envelope).at("msg_id").get<std::string>();
   }
   // Receives one envelope and returns its outcome.
   InboxOutcome ReceiveOne(std::string peer, const std::string& envelope) {

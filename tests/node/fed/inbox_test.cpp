@@ -398,6 +398,39 @@ TEST_F(InboxTest, GapIsHeldUntilTheMissingEnvelopeArrives) {
   EXPECT_EQ(counters.applied, 2u);  // seq 1 and the held seq 2 that followed it
 }
 
+// Records the origin request id each envelope is applied with.
+class RecordingApplier final : public EnvelopeApplier {
+ public:
+  Result<void> Apply(store::Connection&, const federation::VerifiedEnvelope& env,
+                     std::string_view origin_request_id) override {
+    applied.emplace_back(env.msg_id, std::string(origin_request_id));
+    return {};
+  }
+  std::vector<std::pair<std::string, std::string>> applied;
+};
+
+// An envelope held for a gap is applied by the later batch that fills it, whose trace does not
+// name it: it is still applied (and logged, and relayed) with the request id it arrived with.
+TEST_F(InboxTest, HeldEnvelopeKeepsTheOriginRequestIdItArrivedWith) {
+  RecordingApplier applier;
+  Inbox inbox(*state_, *db_, *outbox_, applier, clock_);
+  const auto first = NextForward(regency_, "KAB3204-000043");
+  const auto second = Next(regency_, MessageType::kCaseReply, "KAB3204-000043",
+                           R"({"message":"Lubangnya makin besar."})");
+  auto held =
+      Receive(regency_.from, {second}, InboxTrace{"a", {{MsgIdOf(second), "kab-req-2"}}}, &inbox);
+  ASSERT_TRUE(held.has_value()) << held.error().message;
+  ASSERT_EQ(held->at(0).status, "held");
+  EXPECT_TRUE(applier.applied.empty());
+
+  auto filled =
+      Receive(regency_.from, {first}, InboxTrace{"b", {{MsgIdOf(first), "kab-req-1"}}}, &inbox);
+  ASSERT_TRUE(filled.has_value()) << filled.error().message;
+  using Applied = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(applier.applied,
+            (Applied{{MsgIdOf(first), "kab-req-1"}, {MsgIdOf(second), "kab-req-2"}}));
+}
+
 // A held envelope whose key is revoked (back to before it was signed) while it waits can never
 // apply. Filling the gap must still apply the envelope that fills it, and the held one must be
 // skipped like any other dead envelope, not block the sender's stream for good.

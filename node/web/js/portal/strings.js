@@ -104,6 +104,7 @@ export const portalStrings = {
     'track.reply.send': 'Kirim balasan',
     'track.reply.sent': 'Balasan terkirim.',
     'track.reply.failed': 'Balasan belum terkirim',
+    'track.reply.ended': 'Laporan ini sudah {state}: tidak dapat dibalas lagi. Untuk masalah baru, kirim laporan baru.',
     'track.flags': 'Privasi: {flags}',
     'track.found': 'Laporan {id} ditemukan: {state}.',
 
@@ -250,6 +251,7 @@ export const portalStrings = {
     'track.reply.send': 'Send reply',
     'track.reply.sent': 'Reply sent.',
     'track.reply.failed': 'The reply was not sent',
+    'track.reply.ended': 'This report is {state}: it can no longer be answered. For a new problem, file a new report.',
     'track.flags': 'Privacy: {flags}',
     'track.found': 'Report {id} found: {state}.',
 

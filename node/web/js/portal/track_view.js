@@ -63,7 +63,11 @@ export async function renderTrackView(main, session) {
   let credentials = null;
   const paint = () => {
     if (!current) return;
-    replace(result, caseView(current), replyForm(sendReply));
+    // A closed or archived report takes no more replies (the node would refuse them).
+    const ended = current.state === 'closed' || current.state === 'archived';
+    replace(result, caseView(current), ended
+      ? el('p', { class: 'notice', id: 'reply-ended' }, t('track.reply.ended', { state: stateName(current.state).toLowerCase() }))
+      : replyForm(sendReply));
   };
   const sendReply = async (form) => {
     const status = $('#reply-status', form);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the tests with sanitizers and runs them; a sanitizer report anywhere fails the run.
+#   deploy/run-sanitized-tests.sh           AddressSanitizer + UndefinedBehaviorSanitizer, into
+#                                           build-asan, the whole default test suite (CI runs this)
+#   deploy/run-sanitized-tests.sh --thread  ThreadSanitizer, into build-tsan, the concurrent parts:
+#                                           the database writer, HTTP server, peer transport,
+#                                           delivery and witness, and the multi-process tests
+# Extra arguments go to ctest (e.g. -R DatabaseTest). The simpuld and simpulctl that process-level
+# tests start are sanitized too; their reports go to <build>/sanitizer-reports/, which is checked
+# after the run, so an error in a child process fails the run even when its test passed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mode=address
+if [ "${1:-}" = "--thread" ]; then mode=thread; shift; fi
+
+if [ "$mode" = thread ]; then
+  build="${SIMPUL_BUILD_DIR:-$root/build-tsan}"
+  sanitize=thread
+  # The parts that run on more than one thread, and the tests that drive real processes.
+  default_filter='Database|Writer|Server|PeerTransport|PeerClient|Dispatch|Delivery|Outbox|Inbox|Checkpointer|Witness|Crash|Federation'
+else
+  build="${SIMPUL_BUILD_DIR:-$root/build-asan}"
+  sanitize=address,undefined
+  default_filter=''
+fi
+
+"$root/deploy/install-deps.sh" --tests
+SIMPUL_BUILD_DIR="$build" "$root/deploy/build.sh" -DSIMPUL_BUILD_TESTS=ON \
+  -DSIMPUL_SANITIZE="$sanitize"
+
+reports="$build/sanitizer-reports"
+rm -rf "$reports"
+mkdir -p "$reports"
+common="halt_on_error=1:print_stacktrace=1:log_path=$reports/report"
+export UBSAN_OPTIONS="$common"
+export ASAN_OPTIONS="$common:detect_leaks=1:detect_stack_use_after_return=0:strict_init_order=1"
+export TSAN_OPTIONS="$common:second_deadlock_stack=1"
+export LSAN_OPTIONS="suppressions=$root/deploy/sanitizer/lsan.supp:print_suppressions=0"
+export TSAN_OPTIONS="$TSAN_OPTIONS:suppressions=$root/deploy/sanitizer/tsan.supp"
+
+args=("$@")
+if [ ${#args[@]} -eq 0 ] && [ -n "$default_filter" ]; then args=(-R "$default_filter"); fi
+
+cd "$build"
+status=0
+ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" --timeout 900 "${args[@]}" || status=$?
+
+shopt -s nullglob
+found=("$reports"/report*)
+if [ ${#found[@]} -gt 0 ]; then
+  echo "run-sanitized-tests: ${#found[@]} sanitizer report(s) in $reports:" >&2
+  for f in "${found[@]}"; do
+    echo "==== $f" >&2
+    head -n 60 "$f" >&2
+  done
+  exit 1
+fi
+if [ $status -ne 0 ]; then
+  echo "run-sanitized-tests: tests failed (see above)" >&2
+  exit $status
+fi
+echo "run-sanitized-tests: $sanitize build: all tests passed with no sanitizer report"

@@ -1,0 +1,99 @@
+#pragma once
+// The faults the soak injects, one at a time, each held for a while, healed, and followed until
+// the federation has recovered from it (bounded):
+//   kill        SIGKILL the node, restart it after a moment
+//   stop        SIGSTOP for a few seconds, then SIGCONT
+//   cut         the proxy closes the node's federation link (open and new connections)
+//   delay       the proxy delays every chunk on the link
+//   reset       the proxy aborts the link's connections with RST
+//   disk_full   a filler file takes all free space of the node's tmpfs data directory
+//   skew_within restart the node under libfaketime, ahead by less than the allowed clock skew
+//   skew_beyond the same, ahead by more than the allowed skew, so peers refuse its envelopes
+// A skewed node is restarted unskewed at the end of its fault.
+//
+// Recovered means: the node answers /readyz again and every envelope that was waiting, at heal
+// time, on a link to or from it has been delivered (and for disk_full, a new complaint has been
+// acknowledged there). Driven by one thread, the one that owns the nodes.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/result.hpp"
+#include "tests/soak/fault_proxy.hpp"
+#include "tests/soak/ledger.hpp"
+#include "tests/soak/soak_federation.hpp"
+
+namespace simpul::soak {
+
+enum class FaultKind { kKill, kStop, kCut, kDelay, kReset, kDiskFull, kSkewWithin, kSkewBeyond };
+inline constexpr FaultKind kAllFaults[] = {
+    FaultKind::kKill,  FaultKind::kStop,     FaultKind::kCut,        FaultKind::kDelay,
+    FaultKind::kReset, FaultKind::kDiskFull, FaultKind::kSkewWithin, FaultKind::kSkewBeyond};
+
+const char* Name(FaultKind kind);
+// The kind named `name` (as Name prints it); fails kInvalidArgument for any other name.
+Result<FaultKind> ParseFaultKind(std::string_view name);
+
+struct FaultOutcome {
+  FaultKind kind{};
+  std::string target;
+  double at_s = 0;    // start, seconds since the soak began
+  double held_s = 0;  // how long the fault lasted
+  bool run = true;    // false: could not be injected (see note)
+  std::string note;   // why not run, or what happened besides
+  bool recovered = false;
+  double recover_s = 0;                // heal -> recovered
+  double intake_back_s = -1;           // heal -> first complaint the target acknowledged again
+  std::uint64_t refused = 0;           // load requests to the target refused from start to recovery
+  std::uint64_t fed_rejected = 0;      // envelopes the inboxes rejected meanwhile (all members)
+  std::int64_t queued_at_heal = 0;     // envelopes waiting on the target's links at heal
+  std::uint64_t acked_while_held = 0;  // complaints acknowledged by the target during the fault
+};
+
+class FaultInjector {
+ public:
+  // Injects only `kinds` (not empty). `faketime_lib` is libfaketime's path ("" if missing: skew
+  // faults are then not run); `allowed_skew` is the directory policy's.
+  FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger, std::uint64_t seed,
+                std::vector<FaultKind> kinds, std::string faketime_lib,
+                std::chrono::seconds allowed_skew);
+
+  // Injects the next fault: each of the kinds once in a seeded order first, then seeded random
+  // ones; the target is a seeded random member (the tmpfs member for disk_full).
+  FaultOutcome InjectNext(std::chrono::steady_clock::time_point soak_start);
+
+  // Reaps nodes that ended without being told to, restarts them, and returns their ids (each one
+  // is a crash the soak must report).
+  std::vector<std::string> RestartCrashed();
+  const std::vector<std::string>& crashes() const { return crashes_; }
+
+ private:
+  FaultOutcome Inject(FaultKind kind, Member& target,
+                      std::chrono::steady_clock::time_point soak_start);
+  // Holds the fault for `hold` and heals it; returns false with outcome.note when it could not
+  // be run.
+  bool HoldNodeFault(FaultKind kind, Member& m, std::chrono::milliseconds hold, FaultOutcome& out);
+  bool HoldDiskFull(Member& m, std::chrono::milliseconds hold, FaultOutcome& out);
+  bool HoldSkew(Member& m, std::chrono::seconds skew, std::chrono::milliseconds hold,
+                FaultOutcome& out);
+  void WaitForRecovery(Member& m, FaultKind kind, FaultOutcome& out);
+  // Each running member's count of envelopes its inbox rejected (since it started).
+  std::map<std::string, std::uint64_t> FedRejected();
+
+  SoakFederation& fed_;
+  FaultProxy& proxy_;
+  Ledger& ledger_;
+  std::mt19937_64 rng_;
+  std::string faketime_lib_;
+  std::chrono::seconds allowed_skew_;
+  const std::vector<FaultKind> kinds_;
+  std::vector<FaultKind> first_round_;
+  std::vector<std::string> crashes_;
+};
+
+}  // namespace simpul::soak

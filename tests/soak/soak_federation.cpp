@@ -1,0 +1,130 @@
+#include "tests/soak/soak_federation.hpp"
+
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "tests/bench/two_node_federation.hpp"
+
+namespace simpul::soak {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Checkpoint every second, so the witness keeps up within a short run.
+constexpr char kExtraConfig[] = "[transparency]\ncheckpoint_interval_s = 1\n";
+
+// Moves the (stopped) node's data directory onto a fresh tmpfs of `bytes` mounted in its place.
+// Fails kUnavailable with the reason when the mount is refused (no root, no tmpfs).
+Result<fs::path> MoveDataToTmpfs(const testing::NodeProcess& node, std::uint64_t bytes) {
+  const fs::path data = node.dir() / "data";
+  const fs::path seed = node.dir() / "data.seed";
+  std::error_code ec;
+  fs::rename(data, seed, ec);
+  if (!ec) fs::create_directory(data, ec);
+  if (ec)
+    return Fail(ErrorCode::kUnavailable, "cannot prepare " + data.string() + ": " + ec.message());
+  const std::string options = "size=" + std::to_string(bytes) + ",mode=0700";
+  if (::mount("tmpfs", data.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+    const std::string reason = std::string("mount tmpfs: ") + std::strerror(errno);
+    fs::remove(data, ec);
+    fs::rename(seed, data, ec);
+    return Fail(ErrorCode::kUnavailable, reason);
+  }
+  fs::copy(seed, data, fs::copy_options::recursive, ec);
+  if (ec) {
+    ::umount2(data.c_str(), MNT_DETACH);
+    return Fail(ErrorCode::kUnavailable, "cannot copy the data onto the tmpfs: " + ec.message());
+  }
+  fs::remove_all(seed, ec);
+  return data;
+}
+
+}  // namespace
+
+Result<void> Member::Start(const std::vector<std::string>& extra_env) {
+  if (auto r = process->Start(std::chrono::seconds(30), extra_env); !r) return r;
+  http_port = process->port();
+  return {};
+}
+
+void Member::Kill() {
+  http_port = 0;
+  process->Kill();
+}
+
+Result<void> Member::Stop() {
+  http_port = 0;
+  auto status = process->Stop();
+  if (!status) return tl::unexpected(status.error());
+  if (*status != 0) {
+    return Fail(ErrorCode::kInternal, id + " exited with status " + std::to_string(*status));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<SoakFederation>> SoakFederation::Build(const std::vector<MemberSpec>& specs,
+                                                              FaultProxy& proxy,
+                                                              std::uint64_t tmpfs_bytes) {
+  auto fed = std::make_unique<SoakFederation>();
+  auto coordinator = bench::MakeFederatedNode("coord:panrb", "", {"--class", "coordinator"},
+                                              {.extra_config = kExtraConfig});
+  if (!coordinator) return tl::unexpected(coordinator.error());
+  fed->coordinator_ = std::move(*coordinator);
+  std::vector<testing::NodeProcess*> processes;
+  for (const auto& spec : specs) {
+    auto member = std::make_unique<Member>();
+    member->id = spec.id;
+    auto listen = bench::FreeLoopbackPort();
+    auto published = bench::FreeLoopbackPort();
+    if (!listen) return tl::unexpected(listen.error());
+    if (!published) return tl::unexpected(published.error());
+    // Bind the proxy's port first: it must not go to another node meanwhile.
+    if (auto r = proxy.AddLink(spec.id, *published, *listen); !r) return tl::unexpected(r.error());
+    member->federation_port = *listen;
+    auto node = bench::MakeFederatedNode(
+        spec.id, spec.region, spec.init_args,
+        {.listen_port = *listen, .published_port = *published, .extra_config = kExtraConfig});
+    if (!node) return tl::unexpected(node.error());
+    member->process = std::move(*node);
+    processes.push_back(member->process.get());
+    fed->members_.push_back(std::move(member));
+  }
+  if (auto r = bench::RegisterMembers(*fed->coordinator_, processes); !r) {
+    return tl::unexpected(r.error());
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    Member& m = *fed->members_[i];
+    if (auto r = m.process->AddUnit(kUnitCode, "Bidang Jalan"); !r)
+      return tl::unexpected(r.error());
+    if (!specs[i].small_disk) continue;
+    auto mounted = MoveDataToTmpfs(*m.process, tmpfs_bytes);
+    if (mounted) {
+      m.tmpfs = *mounted;
+    } else {
+      m.disk_error = mounted.error().message;
+    }
+  }
+  return fed;
+}
+
+SoakFederation::~SoakFederation() {
+  for (auto& m : members_) {
+    m->Kill();
+    if (!m->tmpfs.empty()) ::umount2(m->tmpfs.c_str(), MNT_DETACH);
+  }
+}
+
+Result<void> SoakFederation::StartAll(std::chrono::milliseconds timeout) {
+  if (auto r = coordinator_->Start(); !r) return r;
+  for (auto& m : members_) {
+    if (auto r = m->Start(); !r) return Fail(r.error().code, m->id + ": " + r.error().message);
+  }
+  for (auto& m : members_) {
+    if (auto r = bench::WaitForCurrentDirectory(*m->process, timeout); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace simpul::soak
