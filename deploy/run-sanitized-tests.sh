@@ -5,9 +5,10 @@
 #   deploy/run-sanitized-tests.sh --thread  ThreadSanitizer, into build-tsan, the concurrent parts:
 #                                           the database writer, HTTP server, peer transport,
 #                                           delivery and witness, and the multi-process tests
-# Extra arguments go to ctest (e.g. -R DatabaseTest). The simpuld and simpulctl that process-level
-# tests start are sanitized too; their reports go to <build>/sanitizer-reports/, which is checked
-# after the run, so an error in a child process fails the run even when its test passed.
+# Benchmark programs are not built there. Extra arguments go to ctest (e.g. -R DatabaseTest). The
+# simpuld and simpulctl that process-level tests start are sanitized too; their reports go to
+# <build>/sanitizer-reports/, which is checked after the run, so an error in a child process fails
+# the run even when its test passed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode=address
@@ -26,14 +27,16 @@ fi
 
 "$root/deploy/install-deps.sh" --tests
 SIMPUL_BUILD_DIR="$build" "$root/deploy/build.sh" -DSIMPUL_BUILD_TESTS=ON \
-  -DSIMPUL_SANITIZE="$sanitize"
+  -DSIMPUL_SANITIZE="$sanitize" -DSIMPUL_BUILD_BENCHMARKS=OFF
 
 reports="$build/sanitizer-reports"
 rm -rf "$reports"
 mkdir -p "$reports"
 common="halt_on_error=1:print_stacktrace=1:log_path=$reports/report"
 export UBSAN_OPTIONS="$common"
-export ASAN_OPTIONS="$common:detect_leaks=1:detect_stack_use_after_return=0:strict_init_order=1"
+# verify_asan_link_order=0: the browser tests that file cases in the past preload libfaketime
+# ahead of the ASan runtime.
+export ASAN_OPTIONS="$common:detect_leaks=1:strict_init_order=1:verify_asan_link_order=0"
 export TSAN_OPTIONS="$common:second_deadlock_stack=1"
 export LSAN_OPTIONS="suppressions=$root/deploy/sanitizer/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="$TSAN_OPTIONS:suppressions=$root/deploy/sanitizer/tsan.supp"
