@@ -147,11 +147,13 @@ class WitnessTest : public ::testing::Test {
   simpul::testing::TempDir dir_;
   domain::TimePoint now_ = domain::TimePoint(std::chrono::milliseconds(1'783'000'000'123));
   service::Clock clock_ = [this] { return now_; };
+  // Declared before the database: members die in reverse order, so the database joins its
+  // threads (which post job results to io_) before io_ is destroyed.
+  boost::asio::io_context io_;
   std::unique_ptr<store::Database> db_;
   fed::FederationState state_{"coord:panrb", ft::SampleAnchor(), ft::KeyFromByte(10)};
   std::shared_ptr<const federation::Directory> directory_;
   std::unique_ptr<Witness> witness_;
-  boost::asio::io_context io_;
   FakeLog log_ = MakeLog(std::string(kOrigin), 31);
   FakeLog fork_ = MakeLog(std::string(kOrigin), 31);  // signed by the same log key
 };

@@ -284,6 +284,9 @@ class FedTest : public ::testing::Test {
   simpul::testing::TempDir dir_;
   domain::TimePoint now_ = service::testing::MondayMorning();
   service::Clock clock_ = [this] { return now_; };
+  // Declared before the database: members die in reverse order, so the database joins its
+  // threads (which post job results to io_) before io_ is destroyed.
+  boost::asio::io_context io_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<service::Catalog> catalog_;
@@ -297,7 +300,6 @@ class FedTest : public ::testing::Test {
   std::unique_ptr<EscalationExchange> escalations_;
   std::unique_ptr<CaseExchange> exchange_;
   std::unique_ptr<Inbox> inbox_;
-  boost::asio::io_context io_;
 
   PeerStream regency_{std::string(kRegency), federation::testing::KeyFromByte(kRegencyKeySeed), {}};
   PeerStream ministry_{

@@ -119,6 +119,9 @@ class ServiceTest : public ::testing::Test {
   TempDir dir_;
   domain::TimePoint now_ = MondayMorning();
   Clock clock_ = [this] { return now_; };
+  // Declared before the database: members die in reverse order, so the database joins its
+  // threads (which post job results to io_) before io_ is destroyed.
+  boost::asio::io_context io_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<Catalog> catalog_;
@@ -127,7 +130,6 @@ class ServiceTest : public ::testing::Test {
   crypto::SecretBoxKey data_key_ = crypto::SecretBoxKey::Generate();
   std::unique_ptr<CaseService> cases_;
   std::unique_ptr<AccountService> accounts_;
-  boost::asio::io_context io_;
 
   const Principal verifier_{101, "verifikator", Role::kVerifier, std::nullopt, ""};
   const Principal supervisor_{102, "atasan", Role::kSupervisor, std::nullopt, ""};
