@@ -122,6 +122,8 @@ Result<void> ReadLimits(const toml::table& t, NodeConfig& c) {
        {ReadInt(t, "limits.max_body_bytes", c.limits.max_body_bytes, 1024, 64 << 20),
         ReadInt(t, "limits.max_upload_bytes", c.max_upload_bytes, 1024, 256 << 20),
         ReadInt(t, "limits.max_connections", c.limits.max_connections, 1, 100000),
+        ReadInt(t, "limits.max_connections_per_client", c.limits.max_connections_per_client, 1,
+                100000),
         ReadInt(t, "limits.header_timeout_s", header, 1, 3600),
         ReadInt(t, "limits.body_timeout_s", body, 1, 3600),
         ReadInt(t, "limits.idle_timeout_s", idle, 1, 3600),

@@ -6,7 +6,7 @@
 //   [storage] data_dir = "/var/lib/simpul"
 //   [http]   listen = "127.0.0.1:8080"  tls_cert = ""  tls_key = ""  threads = 2
 //   [limits] max_body_bytes, max_upload_bytes, header_timeout_s, body_timeout_s, idle_timeout_s,
-//            max_connections
+//            max_connections, max_connections_per_client
 //   [sla]    verify_working_days, first_response_working_days, autoclose_working_days,
 //            settle_days, extra_holidays = ["2026-12-31"], builtin_holidays = true
 //   [escalation] parent_after_days = 5  coordinator_after_days = 10  (working days past a missed

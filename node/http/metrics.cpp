@@ -93,9 +93,11 @@ void Metrics::Render(std::string& out) const {
   AppendSample(out, "simpul_http_open_connections", "",
                static_cast<double>(connections_.load(std::memory_order_relaxed)));
   AppendFamily(out, "simpul_http_rejected_connections_total", "counter",
-               "Connections refused because the connection limit was reached.");
-  AppendSample(out, "simpul_http_rejected_connections_total", "",
+               "Connections refused at accept because a connection limit was reached.");
+  AppendSample(out, "simpul_http_rejected_connections_total", "limit=\"listener\"",
                static_cast<double>(rejected_.load(std::memory_order_relaxed)));
+  AppendSample(out, "simpul_http_rejected_connections_total", "limit=\"client\"",
+               static_cast<double>(rejected_client_.load(std::memory_order_relaxed)));
 }
 
 }  // namespace simpul::http

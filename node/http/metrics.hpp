@@ -18,7 +18,11 @@ class Metrics {
   void ObserveRequest(std::string_view route, int status, std::chrono::microseconds latency);
   void ConnectionOpened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void ConnectionClosed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
-  void ConnectionRejected() { rejected_.fetch_add(1, std::memory_order_relaxed); }
+  // A connection refused at accept: the listener's limit was reached, or (per_client) the limit
+  // of connections from one address.
+  void ConnectionRejected(bool per_client) {
+    (per_client ? rejected_client_ : rejected_).fetch_add(1, std::memory_order_relaxed);
+  }
   std::int64_t open_connections() const { return connections_.load(std::memory_order_relaxed); }
 
   // Appends the HTTP metrics to `out`.
@@ -38,6 +42,7 @@ class Metrics {
   std::map<std::string, RouteStats, std::less<>> routes_;
   std::atomic<std::int64_t> connections_{0};
   std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> rejected_client_{0};
 };
 
 // Appends one sample line: name{labels} value.

@@ -1,5 +1,10 @@
 #include "node/http/server.hpp"
 
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -124,6 +129,66 @@ bhttp::response<bhttp::string_body> ToBeast(ApiResponse&& r, const ApiRequest& r
   return res;
 }
 
+// What the connection limits count: connections open now, on the listener and per address.
+// Thread-safe: sessions end on any of the io_context's threads.
+class ConnectionCounts {
+ public:
+  ConnectionCounts(Metrics& metrics, std::size_t max_total, std::size_t max_per_client)
+      : metrics_(metrics), max_total_(max_total), max_per_client_(max_per_client) {}
+
+  // Counts a new connection from `client`, or refuses it (counted in the metrics) when a limit
+  // is reached.
+  bool Admit(const std::string& client) {
+    std::lock_guard lock(mu_);
+    if (total_ >= max_total_) {
+      metrics_.ConnectionRejected(false);
+      return false;
+    }
+    auto& mine = per_client_[client];
+    if (mine >= max_per_client_) {
+      metrics_.ConnectionRejected(true);
+      return false;
+    }
+    ++mine;
+    ++total_;
+    metrics_.ConnectionOpened();
+    return true;
+  }
+  void Release(const std::string& client) {
+    std::lock_guard lock(mu_);
+    auto it = per_client_.find(client);
+    if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
+    --total_;
+    metrics_.ConnectionClosed();
+  }
+
+ private:
+  Metrics& metrics_;
+  const std::size_t max_total_;
+  const std::size_t max_per_client_;
+  std::mutex mu_;
+  std::size_t total_ = 0;
+  std::unordered_map<std::string, std::size_t> per_client_;  // only addresses with a connection
+};
+
+// One admitted connection; released when the session that owns it ends.
+class ConnectionSlot {
+ public:
+  ConnectionSlot(ConnectionCounts& counts, std::string client)
+      : counts_(&counts), client_(std::move(client)) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept
+      : counts_(std::exchange(other.counts_, nullptr)), client_(std::move(other.client_)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (counts_ != nullptr) counts_->Release(client_);
+  }
+  const std::string& client() const { return client_; }
+
+ private:
+  ConnectionCounts* counts_;
+  std::string client_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -133,6 +198,7 @@ struct HttpServer::Impl {
   ServerLimits limits;
   tcp::acceptor acceptor;
   net::ssl::context* tls = nullptr;
+  ConnectionCounts counts;
   // Request ids are a random per-process prefix and a counter: unique, and cheap per request.
   const std::string request_id_prefix = crypto::RandomToken(6);
   std::atomic<std::uint64_t> request_counter{0};
@@ -143,11 +209,16 @@ struct HttpServer::Impl {
   }
 
   Impl(net::io_context& io_in, const Router& r, Metrics& m, ServerLimits l)
-      : io(io_in), router(r), metrics(m), limits(l), acceptor(io_in) {}
+      : io(io_in),
+        router(r),
+        metrics(m),
+        limits(l),
+        acceptor(io_in),
+        counts(m, l.max_connections, l.max_connections_per_client) {}
 
   net::awaitable<void> Accept();
-  net::awaitable<void> ServeTls(tcp::socket socket, std::string remote);
-  net::awaitable<void> ServePlain(tcp::socket socket, std::string remote);
+  net::awaitable<void> ServeTls(tcp::socket socket, ConnectionSlot slot);
+  net::awaitable<void> ServePlain(tcp::socket socket, ConnectionSlot slot);
   template <class Stream>
   net::awaitable<void> Serve(Stream& stream, std::string remote, std::string peer_spki);
   template <class Stream>
@@ -201,27 +272,27 @@ net::awaitable<void> HttpServer::Impl::Accept() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), kTuple);
     if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) continue;  // e.g. EMFILE: try again; the connection limit keeps this rare
-    if (static_cast<std::size_t>(metrics.open_connections()) >= limits.max_connections) {
-      metrics.ConnectionRejected();
+    if (ec) continue;  // e.g. EMFILE: try again; the connection limits keep this rare
+    boost::system::error_code ep_ec;
+    auto peer = socket.remote_endpoint(ep_ec);
+    std::string remote = ep_ec ? "unknown" : peer.address().to_string();
+    if (!counts.Admit(remote)) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
     }
-    boost::system::error_code ep_ec;
-    auto peer = socket.remote_endpoint(ep_ec);
-    std::string remote = ep_ec ? "unknown" : peer.address().to_string();
+    ConnectionSlot slot(counts, std::move(remote));
     socket.set_option(tcp::no_delay(true), ep_ec);
     auto executor = socket.get_executor();
     if (tls != nullptr) {
-      net::co_spawn(executor, ServeTls(std::move(socket), std::move(remote)), net::detached);
+      net::co_spawn(executor, ServeTls(std::move(socket), std::move(slot)), net::detached);
     } else {
-      net::co_spawn(executor, ServePlain(std::move(socket), std::move(remote)), net::detached);
+      net::co_spawn(executor, ServePlain(std::move(socket), std::move(slot)), net::detached);
     }
   }
 }
 
-net::awaitable<void> HttpServer::Impl::ServeTls(tcp::socket socket, std::string remote) {
+net::awaitable<void> HttpServer::Impl::ServeTls(tcp::socket socket, ConnectionSlot slot) {
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
   beast::get_lowest_layer(stream).expires_after(limits.header_timeout);
   auto [hs] = co_await stream.async_handshake(net::ssl::stream_base::server, kTuple);
@@ -230,15 +301,15 @@ net::awaitable<void> HttpServer::Impl::ServeTls(tcp::socket socket, std::string 
   // public listener's) or without a verified certificate the request carries no peer.
   Result<std::string> verified_peer = crypto::PeerSpkiSha256Hex(stream.native_handle());
   std::string peer_spki = verified_peer ? std::move(*verified_peer) : std::string();
-  co_await Serve(stream, std::move(remote), std::move(peer_spki));
+  co_await Serve(stream, slot.client(), std::move(peer_spki));
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
   co_await stream.async_shutdown(kTuple);
 }
 
-net::awaitable<void> HttpServer::Impl::ServePlain(tcp::socket socket, std::string remote) {
+net::awaitable<void> HttpServer::Impl::ServePlain(tcp::socket socket, ConnectionSlot slot) {
   beast::tcp_stream stream(std::move(socket));
   std::string no_peer;
-  co_await Serve(stream, std::move(remote), std::move(no_peer));
+  co_await Serve(stream, slot.client(), std::move(no_peer));
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
@@ -246,7 +317,6 @@ net::awaitable<void> HttpServer::Impl::ServePlain(tcp::socket socket, std::strin
 template <class Stream>
 net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote,
                                              std::string peer_spki) {
-  metrics.ConnectionOpened();
   beast::flat_buffer buffer;
   try {
     while (co_await ServeOne(stream, buffer, remote, peer_spki)) {
@@ -254,7 +324,6 @@ net::awaitable<void> HttpServer::Impl::Serve(Stream& stream, std::string remote,
   } catch (const std::exception& e) {
     LogEvent(spdlog::level::warn, "http_session_error", {{"error", e.what()}});
   }
-  metrics.ConnectionClosed();
 }
 
 template <class Stream>

@@ -2,7 +2,8 @@
 // The HTTP(S) listener of a node. Each connection is one coroutine on the io_context: read the
 // header (with a timeout and a header size limit), pick the route, read the body under that
 // route's size limit, dispatch, write the response, repeat while keep-alive. A slow or silent
-// client is cut off by the timeouts; a flood is bounded by the connection limit.
+// client is cut off by the timeouts; a flood is bounded by the connection limits (per listener and
+// per client address), which count a connection from accept, before any TLS handshake.
 //
 // Ownership: the server borrows the io_context, router and metrics, which must outlive it.
 // Thread safety: Listen/Start/Stop from one thread; sessions run on the io_context's threads.
@@ -32,7 +33,10 @@ struct ServerLimits {
   std::chrono::seconds body_timeout{30};    // to receive the body after the header
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};  // between keep-alive requests
-  std::size_t max_connections = 4096;
+  std::size_t max_connections = 4096;     // open at once on this listener, TLS handshakes included
+  // Open at once from one client address. Clients behind one NAT, or every client behind a
+  // reverse proxy, share an address: raise it there.
+  std::size_t max_connections_per_client = 128;
 };
 
 class HttpServer {

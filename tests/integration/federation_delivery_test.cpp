@@ -3,7 +3,6 @@
 // in each, every envelope arrives exactly once and in order, checked in the receiver's SQLite
 // inbox itself.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <sstream>
@@ -17,34 +16,12 @@
 #include "crypto/tls_identity.hpp"
 #include "federation/peer_client.hpp"
 #include "tests/integration/federation_fixture.hpp"
+#include "tests/integration/sqlite_read.hpp"
 
 namespace simpul::testing {
 namespace {
 
 using nlohmann::json;
-
-// Runs `sql` read-only against the database at `path`; returns the first column of every row.
-std::vector<std::int64_t> Column(const std::filesystem::path& path, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  std::vector<std::int64_t> out;
-  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close_v2(raw);
-    return out;
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(stmt) == SQLITE_ROW) out.push_back(sqlite3_column_int64(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close_v2(raw);
-  return out;
-}
-
-std::int64_t Scalar(const std::filesystem::path& path, const std::string& sql) {
-  auto v = Column(path, sql);
-  return v.empty() ? -1 : v.front();
-}
 
 class FederationDeliveryTest : public ::testing::Test {
  protected:

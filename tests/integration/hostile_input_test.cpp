@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/hostile_requests.hpp"
 #include "tests/integration/node_api.hpp"
 #include "tests/integration/raw_connection.hpp"
 #include "tests/support/node_process.hpp"
@@ -332,38 +333,8 @@ TEST_F(HostileInputTest, ConnectionFloodIsBoundedAndTheNodeRecovers) {
   ExpectNothingChanged();
 }
 
-// A body with a complete second request inside it, which must never run.
-std::string Smuggled() {
-  const std::string complaint = SampleComplaint().dump();
-  return "POST /api/v1/complaints HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-         "Content-Length: " +
-         std::to_string(complaint.size()) + "\r\n\r\n" + complaint;
-}
-
 TEST_F(HostileInputTest, AmbiguousFramingIsRefusedAndNothingIsSmuggled) {
-  const std::string inner = Smuggled();
-  const std::string head =
-      "POST /api/v1/complaints HTTP/1.1\r\nHost: x\r\n"
-      "Content-Type: application/json\r\n";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"Content-Length and chunked",
-       head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + inner},
-      {"chunked and Content-Length",
-       head + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" + inner},
-      {"two Content-Lengths", head + "Content-Length: 2\r\nContent-Length: " +
-                                  std::to_string(2 + inner.size()) + "\r\n\r\n{}" + inner},
-      {"chunk size not hex",
-       head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n" + inner},
-      {"chunk size overflows",
-       head + "Transfer-Encoding: chunked\r\n\r\n1000000000000000000000002\r\n{}\r\n0\r\n\r\n" +
-           inner},
-      {"unknown transfer coding", head + "Transfer-Encoding: gzip\r\n\r\n" + inner},
-      {"chunked twice", head +
-                            "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "0\r\n\r\n" +
-                            inner},
-  };
-  for (const auto& [what, bytes] : cases) {
+  for (const auto& [what, bytes] : AmbiguousFramings()) {
     RawConnection c(node_->port());
     ASSERT_TRUE(c.Send(bytes)) << what;
     const std::string got = c.Read(seconds(5));

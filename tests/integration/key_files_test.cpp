@@ -18,31 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Replaces the line starting with `key = ` in `config` by `key = "value"`.
-void SetConfigLine(const fs::path& config, const std::string& key, const std::string& value) {
-  std::string text = ReadAll(config);
-  const auto at = text.find("\n" + key + " = ");
-  ASSERT_NE(at, std::string::npos) << key;
-  const auto end = text.find('\n', at + 1);
-  text.replace(at + 1, end - at - 1, key + " = \"" + value + "\"");
-  std::ofstream(config, std::ios::trunc) << text;
-}
-
-// Serves HTTPS with the node's federation certificate, its key written as the PEM that
-// `[http] tls_key` takes (line 2 of simpul's key file is that PEM's body).
-void UseHttps(const NodeProcess& node) {
-  const fs::path keys = node.dir() / "data" / "keys";
-  const std::string body = ReadAll(keys / "federation.key");
-  const auto line2 = body.find('\n') + 1;
-  const std::string pem = "-----BEGIN PRIVATE KEY-----\n" +
-                          body.substr(line2, body.find('\n', line2) - line2) +
-                          "\n-----END PRIVATE KEY-----\n";
-  WriteFile(node.dir() / "https.crt", ReadAll(keys / "federation.crt"), fs::perms(0644));
-  WriteFile(node.dir() / "https.key", pem, fs::perms(0600));
-  SetConfigLine(node.config_path(), "tls_cert", (node.dir() / "https.crt").string());
-  SetConfigLine(node.config_path(), "tls_key", (node.dir() / "https.key").string());
-}
-
 TEST(KeyFileTest, SimpuldRefusesEverySecretKeyFileOthersCanRead) {
   const std::string listen = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
   auto created = NodeProcess::Create(
@@ -51,7 +26,7 @@ TEST(KeyFileTest, SimpuldRefusesEverySecretKeyFileOthersCanRead) {
   NodeProcess& node = **created;
   auto rotated = node.Ctl({"keys", "rotate"});
   ASSERT_TRUE(rotated && rotated->exit_code == 0) << (rotated ? rotated->out : "");
-  UseHttps(node);
+  ASSERT_TRUE(node.UseHttps());
 
   const fs::path keys = node.dir() / "data" / "keys";
   const std::vector<fs::path> key_files = {

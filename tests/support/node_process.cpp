@@ -144,6 +144,66 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Create(NodeOptions options) {
   return node;
 }
 
+namespace {
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return Fail(ErrorCode::kInternal, "cannot read " + path.string());
+  return text.str();
+}
+
+Result<void> WriteFileWithMode(const fs::path& path, const std::string& text, fs::perms mode) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return Fail(ErrorCode::kInternal, "cannot write " + path.string());
+  }
+  std::error_code ec;
+  fs::permissions(path, mode, ec);
+  if (ec) return Fail(ErrorCode::kInternal, "chmod " + path.string() + ": " + ec.message());
+  return {};
+}
+
+// Replaces the line `key = ...` of the TOML `text` by `key = "value"`.
+Result<void> SetConfigLine(std::string& text, const std::string& key, const std::string& value) {
+  const auto at = text.find("\n" + key + " = ");
+  if (at == std::string::npos) return Fail(ErrorCode::kNotFound, "no " + key + " in the config");
+  const auto end = text.find('\n', at + 1);
+  text.replace(at + 1, end - at - 1, key + " = \"" + value + "\"");
+  return {};
+}
+
+}  // namespace
+
+Result<void> NodeProcess::UseHttps() const {
+  const fs::path keys = dir_ / "data" / "keys";
+  auto cert = ReadFile(keys / "federation.crt");
+  auto key_file = ReadFile(keys / "federation.key");
+  auto config = ReadFile(config_path_);
+  for (const auto* r : {&cert, &key_file, &config}) {
+    if (!*r) return tl::unexpected(r->error());
+  }
+  // Line 2 of simpul's key file is the body of the key's PKCS#8 PEM.
+  const auto line2 = key_file->find('\n') + 1;
+  const std::string pem = "-----BEGIN PRIVATE KEY-----\n" +
+                          key_file->substr(line2, key_file->find('\n', line2) - line2) +
+                          "\n-----END PRIVATE KEY-----\n";
+  const fs::path https_crt = dir_ / "https.crt";
+  const fs::path https_key = dir_ / "https.key";
+  for (auto r : {WriteFileWithMode(https_crt, *cert, fs::perms(0644)),
+                 WriteFileWithMode(https_key, pem, fs::perms(0600)),
+                 SetConfigLine(*config, "tls_cert", https_crt.string()),
+                 SetConfigLine(*config, "tls_key", https_key.string())}) {
+    if (!r) return r;
+  }
+  std::ofstream out(config_path_, std::ios::binary | std::ios::trunc);  // keeps its mode
+  out << *config;
+  if (!out) return Fail(ErrorCode::kInternal, "cannot write " + config_path_.string());
+  return {};
+}
+
 Result<void> NodeProcess::Start(std::chrono::milliseconds timeout,
                                 const std::vector<std::string>& extra_env) {
   if (running()) return Fail(ErrorCode::kConflict, "the node is already running");

@@ -79,6 +79,9 @@ class NodeProcess {
                               const std::string& unit = "") const;
   // `simpulctl unit add`.
   Result<void> AddUnit(const std::string& code, const std::string& name) const;
+  // Makes the public listener serve HTTPS (only) with the node's federation certificate and key,
+  // the key written as the PEM that `[http] tls_key` takes. Call before Start.
+  Result<void> UseHttps() const;
 
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }

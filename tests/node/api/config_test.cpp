@@ -41,6 +41,8 @@ TEST(ConfigTest, ShippedExampleConfigParses) {
   auto c = LoadConfig(SIMPUL_EXAMPLE_CONFIG);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->limits.max_body_bytes, 1048576u);
+  EXPECT_EQ(c->limits.max_connections, 4096u);
+  EXPECT_EQ(c->limits.max_connections_per_client, 128u);
   EXPECT_EQ(c->session_ttl, std::chrono::minutes(720));
   EXPECT_EQ(c->sweep_interval, std::chrono::seconds(60));
 }
@@ -151,6 +153,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
                 "[limits]\nmax_body_bytes = 5",
                 "limits.max_body_bytes"},
+        BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
+                "[limits]\nmax_connections_per_client = 0",
+                "limits.max_connections_per_client"},
         BadCase{"[node]\nid = \"kab:32.04\"\nname = \"x\"\n[storage]\ndata_dir=\"d\"\n"
                 "[sla]\nverify_working_days = \"three\"",
                 "sla.verify_working_days"},
