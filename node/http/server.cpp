@@ -1,5 +1,6 @@
 #include "node/http/server.hpp"
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -130,28 +131,31 @@ bhttp::response<bhttp::string_body> ToBeast(ApiResponse&& r, const ApiRequest& r
 }
 
 // What the connection limits count: connections open now, on the listener and per address.
-// Thread-safe: sessions end on any of the io_context's threads.
+// Thread-safe: sessions end on any of the io_context's threads. Shared with the sessions, whose
+// coroutine frames the io_context may destroy after the server (and the metrics) are gone: the
+// server detaches it first, and a detached count touches nothing but itself.
 class ConnectionCounts {
  public:
   ConnectionCounts(Metrics& metrics, std::size_t max_total, std::size_t max_per_client)
-      : metrics_(metrics), max_total_(max_total), max_per_client_(max_per_client) {}
+      : metrics_(&metrics), max_total_(max_total), max_per_client_(max_per_client) {}
 
   // Counts a new connection from `client`, or refuses it (counted in the metrics) when a limit
   // is reached.
   bool Admit(const std::string& client) {
     std::lock_guard lock(mu_);
+    if (metrics_ == nullptr) return false;
     if (total_ >= max_total_) {
-      metrics_.ConnectionRejected(false);
+      metrics_->ConnectionRejected(false);
       return false;
     }
     auto& mine = per_client_[client];
     if (mine >= max_per_client_) {
-      metrics_.ConnectionRejected(true);
+      metrics_->ConnectionRejected(true);
       return false;
     }
     ++mine;
     ++total_;
-    metrics_.ConnectionOpened();
+    metrics_->ConnectionOpened();
     return true;
   }
   void Release(const std::string& client) {
@@ -159,11 +163,16 @@ class ConnectionCounts {
     auto it = per_client_.find(client);
     if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
     --total_;
-    metrics_.ConnectionClosed();
+    if (metrics_ != nullptr) metrics_->ConnectionClosed();
+  }
+  // The server is going away: stop reporting to its metrics.
+  void Detach() {
+    std::lock_guard lock(mu_);
+    metrics_ = nullptr;
   }
 
  private:
-  Metrics& metrics_;
+  Metrics* metrics_;  // null once detached
   const std::size_t max_total_;
   const std::size_t max_per_client_;
   std::mutex mu_;
@@ -174,10 +183,9 @@ class ConnectionCounts {
 // One admitted connection; released when the session that owns it ends.
 class ConnectionSlot {
  public:
-  ConnectionSlot(ConnectionCounts& counts, std::string client)
-      : counts_(&counts), client_(std::move(client)) {}
-  ConnectionSlot(ConnectionSlot&& other) noexcept
-      : counts_(std::exchange(other.counts_, nullptr)), client_(std::move(other.client_)) {}
+  ConnectionSlot(std::shared_ptr<ConnectionCounts> counts, std::string client)
+      : counts_(std::move(counts)), client_(std::move(client)) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept = default;
   ConnectionSlot& operator=(ConnectionSlot&&) = delete;
   ~ConnectionSlot() {
     if (counts_ != nullptr) counts_->Release(client_);
@@ -185,7 +193,7 @@ class ConnectionSlot {
   const std::string& client() const { return client_; }
 
  private:
-  ConnectionCounts* counts_;
+  std::shared_ptr<ConnectionCounts> counts_;  // null once moved from
   std::string client_;
 };
 
@@ -198,7 +206,7 @@ struct HttpServer::Impl {
   ServerLimits limits;
   tcp::acceptor acceptor;
   net::ssl::context* tls = nullptr;
-  ConnectionCounts counts;
+  std::shared_ptr<ConnectionCounts> counts;
   // Request ids are a random per-process prefix and a counter: unique, and cheap per request.
   const std::string request_id_prefix = crypto::RandomToken(6);
   std::atomic<std::uint64_t> request_counter{0};
@@ -214,7 +222,8 @@ struct HttpServer::Impl {
         metrics(m),
         limits(l),
         acceptor(io_in),
-        counts(m, l.max_connections, l.max_connections_per_client) {}
+        counts(std::make_shared<ConnectionCounts>(m, l.max_connections,
+                                                  l.max_connections_per_client)) {}
 
   net::awaitable<void> Accept();
   net::awaitable<void> ServeTls(tcp::socket socket, ConnectionSlot slot);
@@ -234,7 +243,7 @@ HttpServer::HttpServer(net::io_context& io, const Router& router, Metrics& metri
                        ServerLimits limits)
     : impl_(std::make_unique<Impl>(io, router, metrics, limits)) {}
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() { impl_->counts->Detach(); }
 
 Result<std::uint16_t> HttpServer::Listen(const std::string& address, std::uint16_t port,
                                          net::ssl::context* tls) {
@@ -276,7 +285,7 @@ net::awaitable<void> HttpServer::Impl::Accept() {
     boost::system::error_code ep_ec;
     auto peer = socket.remote_endpoint(ep_ec);
     std::string remote = ep_ec ? "unknown" : peer.address().to_string();
-    if (!counts.Admit(remote)) {
+    if (!counts->Admit(remote)) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
