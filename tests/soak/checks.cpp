@@ -34,8 +34,8 @@ struct Db {
 };
 
 std::vector<Db> AllDatabases(SoakFederation& fed) {
-  std::vector<Db> dbs = {{"coord:panrb", fed.coordinator().database_path()}};
-  for (auto& m : fed.members()) dbs.push_back({m->id, m->process->database_path()});
+  std::vector<Db> dbs;
+  for (Member* m : fed.nodes()) dbs.push_back({m->id, m->process->database_path()});
   return dbs;
 }
 
@@ -196,9 +196,9 @@ CheckResult CheckDrained(SoakFederation& fed) {
   std::string detail;
   ExpectZero(fed, "SELECT count(*) FROM fed_outbox WHERE delivered_at IS NULL", "undelivered",
              detail, problems);
-  std::vector<std::string> ids = {"coord:panrb"};
-  for (auto& m : fed.members()) ids.push_back(m->id);
-  for (auto& m : fed.members()) {
+  std::vector<std::string> ids;
+  for (Member* m : fed.nodes()) ids.push_back(m->id);
+  for (Member* m : fed.nodes()) {
     for (const auto& dest : ids) {
       auto v = ReadMetric(m->http_port.load(), "simpul_fed_outbox_pending{dest=\"" + dest + "\"}");
       if (v && *v != 0) {

@@ -6,10 +6,11 @@
 //              [--logs DIR]
 //
 // A coordinator and three members (kl:pupr, prov:32, kab:32.04) run as real simpuld processes
-// with mutual TLS; every member's federation endpoint is a port of an in-process fault proxy.
+// with mutual TLS; every node's federation endpoint, the coordinator's too, is a port of an
+// in-process fault proxy.
 // For --minutes, load runs (complaints filed at every member, some verified and forwarded to the
 // others, which accept them) while faults are injected one after another (see faults.hpp). Then
-// every link is healed, every member restarted unskewed, the federation left to go quiet, and
+// every link is healed, every node restarted unskewed, the federation left to go quiet, and
 // the checks in checks.hpp run. Prints a table of faults and outcomes and a table of checks;
 // exits 1 on any failed check, 2 on a setup error, 3 when the hard time limit is hit.
 
@@ -157,17 +158,11 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
 void KeepLogs(SoakFederation& fed, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  std::vector<testing::NodeProcess*> nodes = {&fed.coordinator()};
-  std::vector<std::string> ids = {"coord:panrb"};
-  for (auto& m : fed.members()) {
-    nodes.push_back(m->process.get());
-    ids.push_back(m->id);
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    std::string name = ids[i];
+  for (Member* m : fed.nodes()) {
+    std::string name = m->id;
     std::replace(name.begin(), name.end(), ':', '_');
-    fs::copy_file(nodes[i]->log_path(), dir / (name + ".log"), fs::copy_options::overwrite_existing,
-                  ec);
+    fs::copy_file(m->process->log_path(), dir / (name + ".log"),
+                  fs::copy_options::overwrite_existing, ec);
   }
   std::printf("Node logs copied to %s\n", dir.c_str());
 }
@@ -185,7 +180,7 @@ Result<std::vector<FaultKind>> FaultKinds(const std::vector<std::string>& names)
 }
 
 void PrintMembers(SoakFederation& fed, const Options& o) {
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     std::printf(
         "  %-10s federation port %u behind proxy; data %s\n", m->id.c_str(), m->federation_port,
         !m->tmpfs.empty()       ? ("on a " + std::to_string(o.tmpfs_mb) + " MiB tmpfs").c_str()
@@ -194,13 +189,13 @@ void PrintMembers(SoakFederation& fed, const Options& o) {
   }
 }
 
-// Heals every link, restarts every member unskewed and waits for quiescence; returns the check
+// Heals every link, restarts every node unskewed and waits for quiescence; returns the check
 // row saying whether the federation went quiet.
 CheckResult HealAndQuiesce(SoakFederation& fed, FaultProxy& proxy, FaultInjector& injector) {
-  std::printf("\nHealing: every link to pass, every member restarted unskewed\n");
+  std::printf("\nHealing: every link to pass, every node restarted unskewed\n");
   proxy.HealAll();
   injector.RestartCrashed();
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     if (m->process->running()) {
       if (auto r = m->Stop(); !r)
         std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
@@ -221,12 +216,11 @@ CheckResult HealAndQuiesce(SoakFederation& fed, FaultProxy& proxy, FaultInjector
 // Stops every node with SIGTERM; the check row says whether each exited 0.
 CheckResult StopAll(SoakFederation& fed) {
   std::string failed;
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     if (auto r = m->Stop(); !r) failed += m->id + ": " + r.error().message.substr(0, 200) + "; ";
   }
-  if (auto r = fed.coordinator().Stop(); !r || *r != 0) failed += "coord:panrb: unclean stop";
   return {"every node stops cleanly (SIGTERM, exit 0)", failed.empty(),
-          failed.empty() ? "all 4" : failed};
+          failed.empty() ? "all " + std::to_string(fed.nodes().size()) : failed};
 }
 
 void PrintLoad(SoakFederation& fed, const Ledger& ledger) {
@@ -305,8 +299,10 @@ int Run(const Options& o) {
   std::vector<FaultOutcome> faults;
   std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
   while (Clock::now() - soak_start < run_for) {
-    faults.push_back(injector.InjectNext(soak_start));
-    PrintFault(faults.back());
+    for (auto& f : injector.InjectNext(soak_start)) {
+      PrintFault(f);
+      faults.push_back(std::move(f));
+    }
     injector.RestartCrashed();
     std::this_thread::sleep_for(std::chrono::milliseconds(1000 + gap_rng() % 2000));
   }

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "tests/soak/probes.hpp"
-#include "tests/support/http_client.hpp"
 
 namespace simpul::soak {
 namespace {
@@ -35,14 +34,6 @@ bool Signal(Member& m, int signal) {
   return m.process->pid() > 0 && ::kill(m.process->pid(), signal) == 0;
 }
 
-bool Ready(const Member& m) {
-  const std::uint16_t port = m.http_port.load();
-  if (port == 0) return false;
-  testing::HttpClient client(port, seconds(2));
-  auto r = client.Request("GET", "/readyz");
-  return r && r->status == 200;
-}
-
 // Writes `path` until the file system is full; returns the bytes written.
 Result<std::uint64_t> FillDisk(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -63,43 +54,6 @@ Result<std::uint64_t> FillDisk(const fs::path& path) {
   ::fsync(fd);
   ::close(fd);
   return written;
-}
-
-// Envelopes waiting on a link to or from `target`: (database, dest, highest undelivered seq).
-struct Backlog {
-  fs::path db;
-  std::string dest;
-  std::int64_t through = 0;
-};
-
-std::vector<Backlog> BacklogOf(SoakFederation& fed, const std::string& target,
-                               std::int64_t& total) {
-  std::vector<Backlog> out;
-  total = 0;
-  for (auto& m : fed.members()) {
-    const bool own = m->id == target;
-    auto rows = Query(m->process->database_path(),
-                      "SELECT dest, max(seq), count(*) FROM fed_outbox WHERE delivered_at IS NULL "
-                      "AND (?1 = 1 OR dest = ?2) GROUP BY dest",
-                      {own ? "1" : "0", target});
-    if (!rows) continue;
-    for (const auto& row : *rows) {
-      out.push_back({m->process->database_path(), row[0], std::stoll(row[1])});
-      total += std::stoll(row[2]);
-    }
-  }
-  return out;
-}
-
-bool Delivered(const std::vector<Backlog>& backlog) {
-  for (const auto& b : backlog) {
-    auto left = QueryInt(b.db,
-                         "SELECT count(*) FROM fed_outbox WHERE dest = ?1 AND seq <= ?2 "
-                         "AND delivered_at IS NULL",
-                         {b.dest, std::to_string(b.through)});
-    if (!left || *left != 0) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -147,165 +101,208 @@ FaultInjector::FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& led
   std::shuffle(first_round_.begin(), first_round_.end(), rng_);
 }
 
-FaultOutcome FaultInjector::InjectNext(Clock::time_point soak_start) {
-  FaultKind kind;
-  if (!first_round_.empty()) {
-    kind = first_round_.back();
-    first_round_.pop_back();
-  } else {
-    kind = kinds_[rng_() % kinds_.size()];
-  }
-  auto& members = fed_.members();
-  Member* target = members[rng_() % members.size()].get();
-  if (kind == FaultKind::kDiskFull) {
-    for (auto& m : members) {
-      if (!m->tmpfs.empty() || !m->disk_error.empty()) target = m.get();
-    }
-  }
-  return Inject(kind, *target, soak_start);
+FaultKind FaultInjector::NextKind() {
+  if (first_round_.empty()) return kinds_[rng_() % kinds_.size()];
+  const FaultKind kind = first_round_.back();
+  first_round_.pop_back();
+  return kind;
 }
 
-FaultOutcome FaultInjector::Inject(FaultKind kind, Member& m, Clock::time_point soak_start) {
-  FaultOutcome out;
-  out.kind = kind;
-  out.target = m.id;
-  const auto start = Clock::now();
-  out.at_s = Seconds(start - soak_start);
-  const auto refused_before = ledger_.refusals(m.id).Total();
-  const auto acked_before = ledger_.ComplaintsAt(m.id);
-  const auto rejected_before = FedRejected();
-  const auto hold = milliseconds(2000 + static_cast<std::int64_t>(rng_() % 6000));
-  bool run = false;
+Member* FaultInjector::PickTarget(FaultKind kind, const Member* busy) {
+  std::vector<Member*> fit;
+  for (Member* m : fed_.nodes()) {
+    const bool has_disk = !m->tmpfs.empty() || !m->disk_error.empty();
+    if (m != busy && (kind != FaultKind::kDiskFull || has_disk)) fit.push_back(m);
+  }
+  return fit.empty() ? nullptr : fit[rng_() % fit.size()];
+}
+
+std::vector<FaultOutcome> FaultInjector::InjectNext(Clock::time_point soak_start) {
+  const FaultKind kind = NextKind();
+  std::vector<Active> faults;
+  if (Member* target = PickTarget(kind, nullptr)) {
+    faults.push_back(Prepare(kind, *target, soak_start));
+  }
+  for (auto& f : faults) {
+    f.out.run = Begin(f);
+    if (!f.out.run) continue;
+    std::this_thread::sleep_for(f.hold);
+    End(f);
+  }
+  Recover(faults);
+  std::vector<FaultOutcome> outcomes;
+  for (auto& f : faults) outcomes.push_back(std::move(f.out));
+  return outcomes;
+}
+
+FaultInjector::Active FaultInjector::Prepare(FaultKind kind, Member& m,
+                                             Clock::time_point soak_start) {
+  Active f;
+  f.kind = kind;
+  f.target = &m;
+  f.out.kind = kind;
+  f.out.target = m.id;
+  f.began = Clock::now();
+  f.out.at_s = Seconds(f.began - soak_start);
+  f.refused_before = ledger_.refusals(m.id).Total();
+  f.acked_before = ledger_.ComplaintsAt(m.id);
+  f.rejected_before = FedRejected();
+  f.hold = milliseconds(2000 + static_cast<std::int64_t>(rng_() % 6000));
   switch (kind) {
     case FaultKind::kKill:
+      f.hold /= 4;  // the restart itself takes a while
+      break;
+    case FaultKind::kDiskFull:
+      f.hold += seconds(3);
+      break;
+    case FaultKind::kSkewWithin:
+    case FaultKind::kSkewBeyond:
+      f.hold += seconds(5);
+      break;
+    default:
+      break;
+  }
+  return f;
+}
+
+bool FaultInjector::Restart(Member& m, const std::vector<std::string>& env, Active& f,
+                            const char* what) {
+  if (auto r = m.Start(env); !r) {
+    f.out.note += std::string(f.out.note.empty() ? "" : "; ") + what +
+                  " failed: " + r.error().message.substr(0, 200);
+    return false;
+  }
+  return true;
+}
+
+bool FaultInjector::Begin(Active& f) {
+  Member& m = *f.target;
+  f.began = Clock::now();
+  switch (f.kind) {
+    case FaultKind::kKill:
+      m.Kill();
+      return true;
     case FaultKind::kStop:
+      if (Signal(m, SIGSTOP)) return true;
+      f.out.note = "not running";
+      return false;
+    case FaultKind::kDelay: {
+      const auto delay = milliseconds(100 + static_cast<std::int64_t>(rng_() % 700));
+      f.out.note = "delay " + std::to_string(delay.count()) + " ms";
+      proxy_.Set(m.id, LinkMode::kDelay, delay);
+      return true;
+    }
+    case FaultKind::kCut:
+    case FaultKind::kReset:
+      proxy_.Set(m.id, f.kind == FaultKind::kCut ? LinkMode::kCut : LinkMode::kReset);
+      return true;
+    case FaultKind::kDiskFull: {
+      if (m.tmpfs.empty()) {
+        f.out.note = "not run: " + (m.disk_error.empty() ? "no tmpfs member" : m.disk_error);
+        return false;
+      }
+      auto written = FillDisk(m.tmpfs / "soak-filler");
+      if (!written) {
+        f.out.note = "not run: " + written.error().message;
+        return false;
+      }
+      f.out.note = "filled " + std::to_string(*written >> 20) + " MiB";
+      return true;
+    }
+    case FaultKind::kSkewWithin:
+    case FaultKind::kSkewBeyond: {
+      if (faketime_lib_.empty()) {
+        f.out.note = "not run: libfaketime not found (apt-get install faketime)";
+        return false;
+      }
+      const seconds skew = f.kind == FaultKind::kSkewWithin ? allowed_skew_ - kSkewMargin
+                                                            : allowed_skew_ + kSkewMargin;
+      f.out.note = "+" + std::to_string(skew.count()) + " s (allowed " +
+                   std::to_string(allowed_skew_.count()) + " s)";
+      if (auto r = m.Stop(); !r) f.out.note += "; stop: " + r.error().message.substr(0, 120);
+      if (Restart(m,
+                  {"LD_PRELOAD=" + faketime_lib_, "FAKETIME=+" + std::to_string(skew.count()),
+                   "FAKETIME_DONT_FAKE_MONOTONIC=1"},
+                  f, "skewed start")) {
+        return true;
+      }
+      (void)m.Start();
+      return false;
+    }
+  }
+  return false;
+}
+
+void FaultInjector::End(Active& f) {
+  Member& m = *f.target;
+  switch (f.kind) {
+    case FaultKind::kKill:
+      Restart(m, {}, f, "restart");
+      break;
+    case FaultKind::kStop:
+      Signal(m, SIGCONT);
+      break;
     case FaultKind::kCut:
     case FaultKind::kDelay:
     case FaultKind::kReset:
-      run = HoldNodeFault(kind, m, hold, out);
+      proxy_.Set(m.id, LinkMode::kPass);
       break;
-    case FaultKind::kDiskFull:
-      run = HoldDiskFull(m, hold + seconds(3), out);
+    case FaultKind::kDiskFull: {
+      std::error_code ec;
+      fs::remove(m.tmpfs / "soak-filler", ec);
       break;
+    }
     case FaultKind::kSkewWithin:
-      run = HoldSkew(m, allowed_skew_ - kSkewMargin, hold + seconds(5), out);
-      break;
     case FaultKind::kSkewBeyond:
-      run = HoldSkew(m, allowed_skew_ + kSkewMargin, hold + seconds(5), out);
+      if (auto r = m.Stop(); !r) f.out.note += "; skewed stop: " + r.error().message.substr(0, 120);
+      Restart(m, {}, f, "restart");
       break;
   }
-  out.run = run;
-  out.held_s = Seconds(Clock::now() - start);
-  out.acked_while_held = ledger_.ComplaintsAt(m.id) - acked_before;
-  if (run) WaitForRecovery(m, kind, out);
-  out.refused = ledger_.refusals(m.id).Total() - refused_before;
-  for (const auto& [id, after] : FedRejected()) {
-    const auto before = rejected_before.find(id);
-    const std::uint64_t from = before == rejected_before.end() ? 0 : before->second;
-    out.fed_rejected += after >= from ? after - from : after;  // a restart starts it at 0
-  }
-  return out;
+  f.out.held_s = Seconds(Clock::now() - f.began);
+  f.out.acked_while_held = ledger_.ComplaintsAt(m.id) - f.acked_before;
+  f.mark = MarkHeal(fed_, m, ledger_);
+  f.out.queued_at_heal = f.mark.queued;
 }
 
-bool FaultInjector::HoldNodeFault(FaultKind kind, Member& m, milliseconds hold, FaultOutcome& out) {
-  switch (kind) {
-    case FaultKind::kKill:
-      m.Kill();
-      std::this_thread::sleep_for(hold / 4);
-      if (auto r = m.Start(); !r) {
-        out.note = "restart failed: " + r.error().message.substr(0, 200);
-        return false;
+void FaultInjector::Recover(std::vector<Active>& faults) {
+  auto limit = Clock::now() + kRecoveryLimit;
+  for (const auto& f : faults) {
+    if (f.kind == FaultKind::kSkewBeyond)
+      limit = std::max(limit, Clock::now() + kRecoveryLimit + kSkewMargin);
+  }
+  for (;;) {
+    bool waiting = false;
+    for (auto& f : faults) {
+      if (!f.out.run || f.out.recovered) continue;
+      const bool acked = ledger_.ComplaintsAt(f.target->id) > f.mark.acked_at_heal;
+      if (acked && f.out.intake_back_s < 0) {
+        f.out.intake_back_s = Seconds(Clock::now() - f.mark.healed);
       }
-      return true;
-    case FaultKind::kStop:
-      if (!Signal(m, SIGSTOP)) {
-        out.note = "not running";
-        return false;
+      f.out.recover_s = Seconds(Clock::now() - f.mark.healed);
+      if (Recovered(fed_, f.mark, *f.target, f.kind == FaultKind::kDiskFull, ledger_)) {
+        f.out.recovered = true;
+      } else {
+        waiting = true;
       }
-      std::this_thread::sleep_for(hold);
-      Signal(m, SIGCONT);
-      return true;
-    case FaultKind::kDelay: {
-      const auto delay = milliseconds(100 + static_cast<std::int64_t>(rng_() % 700));
-      out.note = "delay " + std::to_string(delay.count()) + " ms";
-      proxy_.Set(m.id, LinkMode::kDelay, delay);
-      break;
     }
-    default:
-      proxy_.Set(m.id, kind == FaultKind::kCut ? LinkMode::kCut : LinkMode::kReset);
-      break;
-  }
-  std::this_thread::sleep_for(hold);
-  proxy_.Set(m.id, LinkMode::kPass);
-  return true;
-}
-
-bool FaultInjector::HoldDiskFull(Member& m, milliseconds hold, FaultOutcome& out) {
-  if (m.tmpfs.empty()) {
-    out.note = "not run: " + (m.disk_error.empty() ? "no tmpfs member" : m.disk_error);
-    return false;
-  }
-  const fs::path filler = m.tmpfs / "soak-filler";
-  auto written = FillDisk(filler);
-  if (!written) {
-    out.note = "not run: " + written.error().message;
-    return false;
-  }
-  out.note = "filled " + std::to_string(*written >> 20) + " MiB";
-  std::this_thread::sleep_for(hold);
-  std::error_code ec;
-  fs::remove(filler, ec);
-  return true;
-}
-
-bool FaultInjector::HoldSkew(Member& m, seconds skew, milliseconds hold, FaultOutcome& out) {
-  if (faketime_lib_.empty()) {
-    out.note = "not run: libfaketime not found (apt-get install faketime)";
-    return false;
-  }
-  out.note = "+" + std::to_string(skew.count()) + " s (allowed " +
-             std::to_string(allowed_skew_.count()) + " s)";
-  if (auto r = m.Stop(); !r) out.note += "; stop: " + r.error().message.substr(0, 120);
-  if (auto r = m.Start({"LD_PRELOAD=" + faketime_lib_, "FAKETIME=+" + std::to_string(skew.count()),
-                        "FAKETIME_DONT_FAKE_MONOTONIC=1"});
-      !r) {
-    out.note += "; skewed start failed: " + r.error().message.substr(0, 200);
-    (void)m.Start();
-    return false;
-  }
-  std::this_thread::sleep_for(hold);
-  if (auto r = m.Stop(); !r) out.note += "; skewed stop: " + r.error().message.substr(0, 120);
-  if (auto r = m.Start(); !r) {
-    out.note += "; restart failed: " + r.error().message.substr(0, 200);
-    return false;
-  }
-  return true;
-}
-
-void FaultInjector::WaitForRecovery(Member& m, FaultKind kind, FaultOutcome& out) {
-  const auto healed = Clock::now();
-  const auto limit =
-      healed + kRecoveryLimit + (kind == FaultKind::kSkewBeyond ? kSkewMargin : seconds(0));
-  const auto backlog = BacklogOf(fed_, m.id, out.queued_at_heal);
-  const auto acked_at_heal = ledger_.ComplaintsAt(m.id);
-  while (Clock::now() < limit) {
-    const bool acked = ledger_.ComplaintsAt(m.id) > acked_at_heal;
-    if (acked && out.intake_back_s < 0) out.intake_back_s = Seconds(Clock::now() - healed);
-    const bool intake_back = kind != FaultKind::kDiskFull || acked;
-    if (intake_back && Ready(m) && Delivered(backlog)) {
-      out.recovered = true;
-      out.recover_s = Seconds(Clock::now() - healed);
-      return;
-    }
+    if (!waiting || Clock::now() >= limit) break;
     RestartCrashed();
     std::this_thread::sleep_for(kPoll);
   }
-  out.recover_s = Seconds(Clock::now() - healed);
+  const auto rejected_after = FedRejected();
+  for (auto& f : faults) {
+    f.out.refused = ledger_.refusals(f.target->id).Total() - f.refused_before;
+    for (const auto& [id, after] : rejected_after) {
+      const auto before = f.rejected_before.find(id);
+      const std::uint64_t from = before == f.rejected_before.end() ? 0 : before->second;
+      f.out.fed_rejected += after >= from ? after - from : after;  // a restart starts it at 0
+    }
+  }
 }
 
 std::vector<std::string> FaultInjector::RestartCrashed() {
   std::vector<std::string> ended;
-  for (auto& m : fed_.members()) {
+  for (Member* m : fed_.nodes()) {
     auto status = m->process->ReapIfExited();
     if (!status) continue;
     m->http_port = 0;
@@ -320,7 +317,7 @@ std::vector<std::string> FaultInjector::RestartCrashed() {
 
 std::map<std::string, std::uint64_t> FaultInjector::FedRejected() {
   std::map<std::string, std::uint64_t> rejected;
-  for (auto& m : fed_.members()) {
+  for (Member* m : fed_.nodes()) {
     const std::uint16_t port = m->http_port.load();
     if (port == 0) continue;
     auto v = ReadMetric(port, "simpul_fed_inbox_envelopes_total{outcome=\"rejected\"}");

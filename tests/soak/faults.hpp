@@ -1,6 +1,7 @@
 #pragma once
-// The faults the soak injects, one at a time, each held for a while, healed, and followed until
-// the federation has recovered from it (bounded):
+// The faults the soak injects, each held for a while, healed, and followed until the federation
+// has recovered from it (bounded). The target is a seeded random node, the coordinator included
+// (never for disk_full, which needs the member on a tmpfs):
 //   kill        SIGKILL the node, restart it after a moment
 //   stop        SIGSTOP for a few seconds, then SIGCONT
 //   cut         the proxy closes the node's federation link (open and new connections)
@@ -11,9 +12,7 @@
 //   skew_beyond the same, ahead by more than the allowed skew, so peers refuse its envelopes
 // A skewed node is restarted unskewed at the end of its fault.
 //
-// Recovered means: the node answers /readyz again and every envelope that was waiting, at heal
-// time, on a link to or from it has been delivered (and for disk_full, a new complaint has been
-// acknowledged there). Driven by one thread, the one that owns the nodes.
+// Recovered is defined in recovery.hpp. Driven by one thread, the one that owns the nodes.
 
 #include <chrono>
 #include <cstdint>
@@ -26,6 +25,7 @@
 #include "crypto/result.hpp"
 #include "tests/soak/fault_proxy.hpp"
 #include "tests/soak/ledger.hpp"
+#include "tests/soak/recovery.hpp"
 #include "tests/soak/soak_federation.hpp"
 
 namespace simpul::soak {
@@ -63,9 +63,9 @@ class FaultInjector {
                 std::vector<FaultKind> kinds, std::string faketime_lib,
                 std::chrono::seconds allowed_skew);
 
-  // Injects the next fault: each of the kinds once in a seeded order first, then seeded random
-  // ones; the target is a seeded random member (the tmpfs member for disk_full).
-  FaultOutcome InjectNext(std::chrono::steady_clock::time_point soak_start);
+  // Injects the next fault, holds it, heals it and waits for recovery; returns its outcome. The
+  // kinds come once each in a seeded order first, then seeded random ones.
+  std::vector<FaultOutcome> InjectNext(std::chrono::steady_clock::time_point soak_start);
 
   // Reaps nodes that ended without being told to, restarts them, and returns their ids (each one
   // is a crash the soak must report).
@@ -73,16 +73,30 @@ class FaultInjector {
   const std::vector<std::string>& crashes() const { return crashes_; }
 
  private:
-  FaultOutcome Inject(FaultKind kind, Member& target,
-                      std::chrono::steady_clock::time_point soak_start);
-  // Holds the fault for `hold` and heals it; returns false with outcome.note when it could not
-  // be run.
-  bool HoldNodeFault(FaultKind kind, Member& m, std::chrono::milliseconds hold, FaultOutcome& out);
-  bool HoldDiskFull(Member& m, std::chrono::milliseconds hold, FaultOutcome& out);
-  bool HoldSkew(Member& m, std::chrono::seconds skew, std::chrono::milliseconds hold,
-                FaultOutcome& out);
-  void WaitForRecovery(Member& m, FaultKind kind, FaultOutcome& out);
-  // Each running member's count of envelopes its inbox rejected (since it started).
+  // One fault from injection to recovery.
+  struct Active {
+    FaultKind kind{};
+    Member* target = nullptr;
+    std::chrono::milliseconds hold{0};
+    std::chrono::steady_clock::time_point began;
+    std::uint64_t refused_before = 0, acked_before = 0;
+    std::map<std::string, std::uint64_t> rejected_before;
+    HealMark mark;
+    FaultOutcome out;
+  };
+
+  FaultKind NextKind();
+  // A seeded random node that can take `kind`, other than `busy`; nullptr when there is none.
+  Member* PickTarget(FaultKind kind, const Member* busy);
+  Active Prepare(FaultKind kind, Member& target, std::chrono::steady_clock::time_point soak_start);
+  // Injects the fault; false with out.note when it could not be run.
+  bool Begin(Active& f);
+  // Heals the fault and marks what must be delivered before it counts as recovered.
+  void End(Active& f);
+  // Waits (bounded) until every fault in `faults` has recovered, then fills in their outcomes.
+  void Recover(std::vector<Active>& faults);
+  bool Restart(Member& m, const std::vector<std::string>& env, Active& f, const char* what);
+  // Each running node's count of envelopes its inbox rejected (since it started).
   std::map<std::string, std::uint64_t> FedRejected();
 
   SoakFederation& fed_;
