@@ -56,8 +56,9 @@ struct Options {
   double rate = 8;
   int tmpfs_mb = 0;  // 0: kTmpfsBaseMb + kTmpfsMbPerMinute per minute at the default rate
   std::string faketime_lib = kFaketimeLib;
-  std::vector<std::string> faults;  // kinds to inject; empty: all
-  std::string logs;                 // where to copy the nodes' logs at the end; empty: nowhere
+  std::vector<std::string> faults;   // kinds to inject; empty: all
+  std::vector<std::string> targets;  // node ids that may be faulted; empty: all
+  std::string logs;                  // where to copy the nodes' logs at the end; empty: nowhere
 };
 
 // Ends the whole process group (this program and its nodes) if the run overstays its bound, so
@@ -94,9 +95,11 @@ class Watchdog {
 void PrintFault(const FaultOutcome& f) {
   std::string outcome = !f.run ? "NOT RUN" : (f.recovered ? "recovered" : "NOT RECOVERED");
   char times[96] = "";
-  if (f.run) {
+  if (f.run && f.intake_back_s >= 0) {
     std::snprintf(times, sizeof times, " after %.1f s (intake back %.1f s)", f.recover_s,
                   f.intake_back_s);
+  } else if (f.run) {
+    std::snprintf(times, sizeof times, " after %.1f s", f.recover_s);
   }
   std::printf("  t=%6.1fs  %-11s %-10s held %5.1fs  %s%s%s\n", f.at_s, Name(f.kind),
               f.target.c_str(), f.held_s, outcome.c_str(), times,
@@ -224,9 +227,11 @@ CheckResult StopAll(SoakFederation& fed) {
 }
 
 void PrintLoad(SoakFederation& fed, const Ledger& ledger) {
-  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses\n",
-              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
-              ledger.responses().size());
+  std::printf(
+      "\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses, %zu "
+      "citizen replies\n",
+      ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
+      ledger.responses().size(), ledger.replies().size());
   for (auto& m : fed.members()) {
     const Refusals r = ledger.refusals(m->id);
     std::printf(
@@ -276,6 +281,13 @@ int Run(const Options& o) {
     return 2;
   }
   SoakFederation& fed = **built;
+  for (const auto& id : o.targets) {
+    const auto nodes = fed.nodes();
+    if (std::none_of(nodes.begin(), nodes.end(), [&](Member* m) { return m->id == id; })) {
+      std::fprintf(stderr, "fault_soak: --targets: no node %s\n", id.c_str());
+      return 2;
+    }
+  }
   PrintMembers(fed, o);
   std::vector<fs::path> mounts;
   for (auto& m : fed.members()) {
@@ -294,7 +306,12 @@ int Run(const Options& o) {
 
   Ledger ledger;
   LoadDriver load(fed, ledger, {.per_node_rate = o.rate, .seed = o.seed});
-  FaultInjector injector(fed, proxy, ledger, o.seed, *kinds, faketime, allowed_skew);
+  FaultInjector injector(fed, proxy, ledger,
+                         {.seed = o.seed,
+                          .kinds = *kinds,
+                          .faketime_lib = faketime,
+                          .allowed_skew = allowed_skew,
+                          .targets = o.targets});
   load.Start();
   std::vector<FaultOutcome> faults;
   std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
@@ -342,6 +359,10 @@ int main(int argc, char** argv) {
   cli.add_option("--faults", o.faults,
                  "Fault kinds to inject (default all): kill, stop, cut, "
                  "delay, reset, disk_full, skew_within, skew_beyond")
+      ->delimiter(',');
+  cli.add_option("--targets", o.targets,
+                 "Node ids that may be faulted (default all): coord:panrb, kl:pupr, prov:32, "
+                 "kab:32.04")
       ->delimiter(',');
   cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);

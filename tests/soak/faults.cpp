@@ -88,21 +88,18 @@ Result<FaultKind> ParseFaultKind(std::string_view name) {
 }
 
 FaultInjector::FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger,
-                             std::uint64_t seed, std::vector<FaultKind> kinds,
-                             std::string faketime_lib, std::chrono::seconds allowed_skew)
+                             InjectorOptions options)
     : fed_(fed),
       proxy_(proxy),
       ledger_(ledger),
-      rng_(seed),
-      faketime_lib_(std::move(faketime_lib)),
-      allowed_skew_(allowed_skew),
-      kinds_(std::move(kinds)),
-      first_round_(kinds_) {
+      options_(std::move(options)),
+      rng_(options_.seed),
+      first_round_(options_.kinds) {
   std::shuffle(first_round_.begin(), first_round_.end(), rng_);
 }
 
 FaultKind FaultInjector::NextKind() {
-  if (first_round_.empty()) return kinds_[rng_() % kinds_.size()];
+  if (first_round_.empty()) return options_.kinds[rng_() % options_.kinds.size()];
   const FaultKind kind = first_round_.back();
   first_round_.pop_back();
   return kind;
@@ -112,7 +109,10 @@ Member* FaultInjector::PickTarget(FaultKind kind, const Member* busy) {
   std::vector<Member*> fit;
   for (Member* m : fed_.nodes()) {
     const bool has_disk = !m->tmpfs.empty() || !m->disk_error.empty();
-    if (m != busy && (kind != FaultKind::kDiskFull || has_disk)) fit.push_back(m);
+    const auto& allowed = options_.targets;
+    const bool listed =
+        allowed.empty() || std::find(allowed.begin(), allowed.end(), m->id) != allowed.end();
+    if (m != busy && listed && (kind != FaultKind::kDiskFull || has_disk)) fit.push_back(m);
   }
   return fit.empty() ? nullptr : fit[rng_() % fit.size()];
 }
@@ -120,9 +120,17 @@ Member* FaultInjector::PickTarget(FaultKind kind, const Member* busy) {
 std::vector<FaultOutcome> FaultInjector::InjectNext(Clock::time_point soak_start) {
   const FaultKind kind = NextKind();
   std::vector<Active> faults;
-  if (Member* target = PickTarget(kind, nullptr)) {
-    faults.push_back(Prepare(kind, *target, soak_start));
+  Member* target = PickTarget(kind, nullptr);
+  if (target == nullptr) {
+    FaultOutcome none;
+    none.kind = kind;
+    none.target = "-";
+    none.at_s = Seconds(Clock::now() - soak_start);
+    none.run = false;
+    none.note = "not run: no --targets node can take it";
+    return {none};
   }
+  faults.push_back(Prepare(kind, *target, soak_start));
   for (auto& f : faults) {
     f.out.run = Begin(f);
     if (!f.out.run) continue;
@@ -211,18 +219,18 @@ bool FaultInjector::Begin(Active& f) {
     }
     case FaultKind::kSkewWithin:
     case FaultKind::kSkewBeyond: {
-      if (faketime_lib_.empty()) {
+      if (options_.faketime_lib.empty()) {
         f.out.note = "not run: libfaketime not found (apt-get install faketime)";
         return false;
       }
-      const seconds skew = f.kind == FaultKind::kSkewWithin ? allowed_skew_ - kSkewMargin
-                                                            : allowed_skew_ + kSkewMargin;
+      const seconds skew = f.kind == FaultKind::kSkewWithin ? options_.allowed_skew - kSkewMargin
+                                                            : options_.allowed_skew + kSkewMargin;
       f.out.note = "+" + std::to_string(skew.count()) + " s (allowed " +
-                   std::to_string(allowed_skew_.count()) + " s)";
+                   std::to_string(options_.allowed_skew.count()) + " s)";
       if (auto r = m.Stop(); !r) f.out.note += "; stop: " + r.error().message.substr(0, 120);
       if (Restart(m,
-                  {"LD_PRELOAD=" + faketime_lib_, "FAKETIME=+" + std::to_string(skew.count()),
-                   "FAKETIME_DONT_FAKE_MONOTONIC=1"},
+                  {"LD_PRELOAD=" + options_.faketime_lib,
+                   "FAKETIME=+" + std::to_string(skew.count()), "FAKETIME_DONT_FAKE_MONOTONIC=1"},
                   f, "skewed start")) {
         return true;
       }

@@ -55,13 +55,17 @@ struct FaultOutcome {
   std::uint64_t acked_while_held = 0;  // complaints acknowledged by the target during the fault
 };
 
+struct InjectorOptions {
+  std::uint64_t seed = 1;
+  std::vector<FaultKind> kinds;            // the kinds to inject, not empty
+  std::string faketime_lib;                // libfaketime's path; "": skew faults are not run
+  std::chrono::seconds allowed_skew{300};  // the directory policy's
+  std::vector<std::string> targets;        // node ids that may be faulted; empty: every node
+};
+
 class FaultInjector {
  public:
-  // Injects only `kinds` (not empty). `faketime_lib` is libfaketime's path ("" if missing: skew
-  // faults are then not run); `allowed_skew` is the directory policy's.
-  FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger, std::uint64_t seed,
-                std::vector<FaultKind> kinds, std::string faketime_lib,
-                std::chrono::seconds allowed_skew);
+  FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& ledger, InjectorOptions options);
 
   // Injects the next fault, holds it, heals it and waits for recovery; returns its outcome. The
   // kinds come once each in a seeded order first, then seeded random ones.
@@ -102,10 +106,8 @@ class FaultInjector {
   SoakFederation& fed_;
   FaultProxy& proxy_;
   Ledger& ledger_;
+  const InjectorOptions options_;
   std::mt19937_64 rng_;
-  std::string faketime_lib_;
-  std::chrono::seconds allowed_skew_;
-  const std::vector<FaultKind> kinds_;
   std::vector<FaultKind> first_round_;
   std::vector<std::string> crashes_;
 };
