@@ -3,7 +3,7 @@
 // hard time bound, run by deploy/run-soak.sh.
 //
 //   fault_soak [--minutes 3] [--seed S] [--rate 8] [--tmpfs-mb N] [--faults kill,cut,...]
-//              [--logs DIR]
+//              [--targets coord:panrb,...] [--overlap 3] [--skew-back-any-time] [--logs DIR]
 //
 // A coordinator and three members (kl:pupr, prov:32, kab:32.04) run as real simpuld processes
 // with mutual TLS; every node's federation endpoint, the coordinator's too, is a port of an
@@ -58,7 +58,9 @@ struct Options {
   std::string faketime_lib = kFaketimeLib;
   std::vector<std::string> faults;   // kinds to inject; empty: all
   std::vector<std::string> targets;  // node ids that may be faulted; empty: all
-  std::string logs;                  // where to copy the nodes' logs at the end; empty: nowhere
+  bool skew_back_any_time = false;
+  int overlap = 3;   // every n-th injection holds two faults at once; 0: never
+  std::string logs;  // where to copy the nodes' logs at the end; empty: nowhere
 };
 
 // Ends the whole process group (this program and its nodes) if the run overstays its bound, so
@@ -101,9 +103,10 @@ void PrintFault(const FaultOutcome& f) {
   } else if (f.run) {
     std::snprintf(times, sizeof times, " after %.1f s", f.recover_s);
   }
-  std::printf("  t=%6.1fs  %-11s %-10s held %5.1fs  %s%s%s\n", f.at_s, Name(f.kind),
+  std::printf("  t=%6.1fs  %-11s %-11s held %5.1fs  %s%s%s%s\n", f.at_s, Name(f.kind),
               f.target.c_str(), f.held_s, outcome.c_str(), times,
-              f.note.empty() ? "" : ("  (" + f.note + ")").c_str());
+              f.note.empty() ? "" : ("  (" + f.note + ")").c_str(),
+              f.with.empty() ? "" : ("  [with " + f.with + "]").c_str());
   std::fflush(stdout);
 }
 
@@ -115,11 +118,11 @@ double Quantile(std::vector<double> v, double q) {
 
 void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
   std::printf("\nFaults injected\n");
-  std::printf("  %-11s | %8s | %7s | %9s | %-17s | %7s | %8s | %6s | %s\n", "fault", "injected",
-              "not run", "recovered", "recover p50/max s", "refused", "rejected", "queued",
-              "acked while held");
+  std::printf("  %-11s | %8s | %7s | %7s | %9s | %-17s | %7s | %8s | %6s | %s\n", "fault",
+              "injected", "overlap", "not run", "recovered", "recover p50/max s", "refused",
+              "rejected", "queued", "acked while held");
   for (FaultKind kind : kAllFaults) {
-    int injected = 0, not_run = 0, recovered = 0;
+    int injected = 0, overlapped = 0, not_run = 0, recovered = 0;
     std::uint64_t refused = 0, rejected = 0, acked = 0;
     std::int64_t queued = 0;
     std::vector<double> times;
@@ -132,6 +135,7 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
         continue;
       }
       ++injected;
+      if (!f.with.empty()) ++overlapped;
       if (f.recovered) {
         ++recovered;
         times.push_back(f.recover_s);
@@ -144,15 +148,16 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
     char recover[32];
     std::snprintf(recover, sizeof recover, "%.1f / %.1f", Quantile(times, 0.5),
                   Quantile(times, 1.0));
-    std::printf("  %-11s | %8d | %7d | %4d/%-4d | %-17s | %7llu | %8llu | %6lld | %llu%s\n",
-                Name(kind), injected, not_run, recovered, injected, recover,
+    std::printf("  %-11s | %8d | %7d | %7d | %4d/%-4d | %-17s | %7llu | %8llu | %6lld | %llu%s\n",
+                Name(kind), injected, overlapped, not_run, recovered, injected, recover,
                 static_cast<unsigned long long>(refused), static_cast<unsigned long long>(rejected),
                 static_cast<long long>(queued), static_cast<unsigned long long>(acked),
                 reason.empty() ? "" : ("  [" + reason + "]").c_str());
   }
   std::printf(
-      "  (refused: load requests to the target that failed, fault start to recovery; rejected:\n"
-      "   envelopes the members' inboxes refused meanwhile; queued: envelopes waiting on the\n"
+      "  (overlap: of those injected, held together with a fault on another node; refused:\n"
+      "   load requests to the target that failed, fault start to recovery; rejected:\n"
+      "   envelopes the nodes' inboxes refused meanwhile; queued: envelopes waiting on the\n"
       "   target's links at heal; acked while held: complaints the target acknowledged during "
       "it)\n");
 }
@@ -311,7 +316,9 @@ int Run(const Options& o) {
                           .kinds = *kinds,
                           .faketime_lib = faketime,
                           .allowed_skew = allowed_skew,
-                          .targets = o.targets});
+                          .targets = o.targets,
+                          .skew_back_any_time = o.skew_back_any_time,
+                          .overlap_every = o.overlap});
   load.Start();
   std::vector<FaultOutcome> faults;
   std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
@@ -358,12 +365,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--faults", o.faults,
                  "Fault kinds to inject (default all): kill, stop, cut, "
-                 "delay, reset, disk_full, skew_within, skew_beyond")
+                 "delay, reset, disk_full, skew_within, skew_beyond, skew_back")
       ->delimiter(',');
   cli.add_option("--targets", o.targets,
                  "Node ids that may be faulted (default all): coord:panrb, kl:pupr, prov:32, "
                  "kab:32.04")
       ->delimiter(',');
+  cli.add_option("--overlap", o.overlap,
+                 "Every n-th injection holds a second fault on another node at the same time "
+                 "(1: always, 0: never)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cli.add_flag("--skew-back-any-time", o.skew_back_any_time,
+               "Let skew_back set a node back to before its keys' not_before (reproduces a "
+               "stream blocked for good)");
   cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);
   if (o.tmpfs_mb == 0) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "tests/soak/probes.hpp"
@@ -26,6 +27,9 @@ constexpr auto kRecoveryLimit = seconds(60);
 // beyond are refused for about this long after it is set right.
 constexpr auto kSkewMargin = seconds(45);
 constexpr std::size_t kFillChunk = 1 << 20;
+// skew_back waits until the nodes' keys are older than the skew by this much (see faults.hpp).
+constexpr auto kKeyAgeMargin = seconds(10);
+constexpr int kMaxRedraws = 16;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -76,6 +80,8 @@ const char* Name(FaultKind kind) {
       return "skew_within";
     case FaultKind::kSkewBeyond:
       return "skew_beyond";
+    case FaultKind::kSkewBack:
+      return "skew_back";
   }
   return "?";
 }
@@ -93,16 +99,32 @@ FaultInjector::FaultInjector(SoakFederation& fed, FaultProxy& proxy, Ledger& led
       proxy_(proxy),
       ledger_(ledger),
       options_(std::move(options)),
+      created_(Clock::now()),
       rng_(options_.seed),
       first_round_(options_.kinds) {
   std::shuffle(first_round_.begin(), first_round_.end(), rng_);
 }
 
+seconds FaultInjector::NextSkewBack() const {
+  return options_.allowed_skew + (skews_back_ % 2 == 0 ? -kSkewMargin : kSkewMargin);
+}
+
+bool FaultInjector::SkewBackTooEarly() const {
+  return !options_.skew_back_any_time && Clock::now() - created_ < NextSkewBack() + kKeyAgeMargin;
+}
+
 FaultKind FaultInjector::NextKind() {
-  if (first_round_.empty()) return options_.kinds[rng_() % options_.kinds.size()];
-  const FaultKind kind = first_round_.back();
-  first_round_.pop_back();
-  return kind;
+  bool from_round = !first_round_.empty();
+  for (int tries = 0;; ++tries) {
+    FaultKind kind = options_.kinds[rng_() % options_.kinds.size()];
+    if (from_round) {
+      kind = first_round_.back();
+      first_round_.pop_back();
+    }
+    if (kind != FaultKind::kSkewBack || !SkewBackTooEarly() || tries >= kMaxRedraws) return kind;
+    if (from_round) first_round_.insert(first_round_.begin(), kind);  // later in the round
+    from_round = first_round_.size() > 1;
+  }
 }
 
 Member* FaultInjector::PickTarget(FaultKind kind, const Member* busy) {
@@ -118,8 +140,8 @@ Member* FaultInjector::PickTarget(FaultKind kind, const Member* busy) {
 }
 
 std::vector<FaultOutcome> FaultInjector::InjectNext(Clock::time_point soak_start) {
+  ++injections_;
   const FaultKind kind = NextKind();
-  std::vector<Active> faults;
   Member* target = PickTarget(kind, nullptr);
   if (target == nullptr) {
     FaultOutcome none;
@@ -130,17 +152,56 @@ std::vector<FaultOutcome> FaultInjector::InjectNext(Clock::time_point soak_start
     none.note = "not run: no --targets node can take it";
     return {none};
   }
-  faults.push_back(Prepare(kind, *target, soak_start));
-  for (auto& f : faults) {
-    f.out.run = Begin(f);
-    if (!f.out.run) continue;
-    std::this_thread::sleep_for(f.hold);
-    End(f);
+  std::vector<Active> faults = {Prepare(kind, *target, soak_start)};
+  if (options_.overlap_every > 0 && injections_ % options_.overlap_every == 0) {
+    for (int tries = 0; tries < kMaxRedraws; ++tries) {
+      const FaultKind second = options_.kinds[rng_() % options_.kinds.size()];
+      if (second == FaultKind::kSkewBack && SkewBackTooEarly()) continue;
+      if (Member* other = PickTarget(second, target)) {
+        faults.push_back(Prepare(second, *other, soak_start));
+        faults[0].out.with = std::string(Name(second)) + " " + other->id;
+        faults[1].out.with = std::string(Name(kind)) + " " + target->id;
+        break;
+      }
+    }
   }
+  Hold(faults);
   Recover(faults);
   std::vector<FaultOutcome> outcomes;
   for (auto& f : faults) outcomes.push_back(std::move(f.out));
   return outcomes;
+}
+
+void FaultInjector::Hold(std::vector<Active>& faults) {
+  std::vector<Clock::time_point> begin_at;
+  auto at = Clock::now();
+  for (const auto& f : faults) {
+    begin_at.push_back(at);
+    at += f.hold / 3;  // the next fault begins while this one is held
+  }
+  std::vector<bool> begun(faults.size()), ended(faults.size());
+  for (;;) {
+    std::optional<std::size_t> next;
+    Clock::time_point next_at = Clock::time_point::max();
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      const bool pending_end = begun[i] && !ended[i] && faults[i].out.run;
+      const auto when = !begun[i] ? begin_at[i] : faults[i].began + faults[i].hold;
+      if ((!begun[i] || pending_end) && when < next_at) {
+        next = i;
+        next_at = when;
+      }
+    }
+    if (!next) return;
+    std::this_thread::sleep_until(next_at);
+    Active& f = faults[*next];
+    if (!begun[*next]) {
+      begun[*next] = true;
+      f.out.run = Begin(f);
+    } else {
+      ended[*next] = true;
+      End(f);
+    }
+  }
 }
 
 FaultInjector::Active FaultInjector::Prepare(FaultKind kind, Member& m,
@@ -148,13 +209,9 @@ FaultInjector::Active FaultInjector::Prepare(FaultKind kind, Member& m,
   Active f;
   f.kind = kind;
   f.target = &m;
+  f.soak_start = soak_start;
   f.out.kind = kind;
   f.out.target = m.id;
-  f.began = Clock::now();
-  f.out.at_s = Seconds(f.began - soak_start);
-  f.refused_before = ledger_.refusals(m.id).Total();
-  f.acked_before = ledger_.ComplaintsAt(m.id);
-  f.rejected_before = FedRejected();
   f.hold = milliseconds(2000 + static_cast<std::int64_t>(rng_() % 6000));
   switch (kind) {
     case FaultKind::kKill:
@@ -165,6 +222,7 @@ FaultInjector::Active FaultInjector::Prepare(FaultKind kind, Member& m,
       break;
     case FaultKind::kSkewWithin:
     case FaultKind::kSkewBeyond:
+    case FaultKind::kSkewBack:
       f.hold += seconds(5);
       break;
     default:
@@ -186,6 +244,10 @@ bool FaultInjector::Restart(Member& m, const std::vector<std::string>& env, Acti
 bool FaultInjector::Begin(Active& f) {
   Member& m = *f.target;
   f.began = Clock::now();
+  f.out.at_s = Seconds(f.began - f.soak_start);
+  f.refused_before = ledger_.refusals(m.id).Total();
+  f.acked_before = ledger_.ComplaintsAt(m.id);
+  f.rejected_before = FedRejected();
   switch (f.kind) {
     case FaultKind::kKill:
       m.Kill();
@@ -218,26 +280,36 @@ bool FaultInjector::Begin(Active& f) {
       return true;
     }
     case FaultKind::kSkewWithin:
-    case FaultKind::kSkewBeyond: {
-      if (options_.faketime_lib.empty()) {
-        f.out.note = "not run: libfaketime not found (apt-get install faketime)";
+      return BeginSkew(f, options_.allowed_skew - kSkewMargin);
+    case FaultKind::kSkewBeyond:
+      return BeginSkew(f, options_.allowed_skew + kSkewMargin);
+    case FaultKind::kSkewBack:
+      if (SkewBackTooEarly()) {
+        f.out.note = "not run: the nodes' keys are younger than the skew (--skew-back-any-time)";
         return false;
       }
-      const seconds skew = f.kind == FaultKind::kSkewWithin ? options_.allowed_skew - kSkewMargin
-                                                            : options_.allowed_skew + kSkewMargin;
-      f.out.note = "+" + std::to_string(skew.count()) + " s (allowed " +
-                   std::to_string(options_.allowed_skew.count()) + " s)";
-      if (auto r = m.Stop(); !r) f.out.note += "; stop: " + r.error().message.substr(0, 120);
-      if (Restart(m,
-                  {"LD_PRELOAD=" + options_.faketime_lib,
-                   "FAKETIME=+" + std::to_string(skew.count()), "FAKETIME_DONT_FAKE_MONOTONIC=1"},
-                  f, "skewed start")) {
-        return true;
-      }
-      (void)m.Start();
-      return false;
-    }
+      return BeginSkew(
+          f, -(options_.allowed_skew + (skews_back_++ % 2 == 0 ? -kSkewMargin : kSkewMargin)));
   }
+  return false;
+}
+
+bool FaultInjector::BeginSkew(Active& f, seconds skew) {
+  Member& m = *f.target;
+  if (options_.faketime_lib.empty()) {
+    f.out.note = "not run: libfaketime not found (apt-get install faketime)";
+    return false;
+  }
+  const std::string offset = (skew.count() >= 0 ? "+" : "") + std::to_string(skew.count());
+  f.out.note = offset + " s (allowed " + std::to_string(options_.allowed_skew.count()) + " s)";
+  if (auto r = m.Stop(); !r) f.out.note += "; stop: " + r.error().message.substr(0, 120);
+  if (Restart(m,
+              {"LD_PRELOAD=" + options_.faketime_lib, "FAKETIME=" + offset,
+               "FAKETIME_DONT_FAKE_MONOTONIC=1"},
+              f, "skewed start")) {
+    return true;
+  }
+  (void)m.Start();
   return false;
 }
 
@@ -262,6 +334,7 @@ void FaultInjector::End(Active& f) {
     }
     case FaultKind::kSkewWithin:
     case FaultKind::kSkewBeyond:
+    case FaultKind::kSkewBack:
       if (auto r = m.Stop(); !r) f.out.note += "; skewed stop: " + r.error().message.substr(0, 120);
       Restart(m, {}, f, "restart");
       break;
