@@ -192,7 +192,13 @@ void FaultInjector::Hold(std::vector<Active>& faults) {
       }
     }
     if (!next) return;
-    std::this_thread::sleep_until(next_at);
+    // A fault already healed is followed while the other is still held.
+    while (Clock::now() < next_at) {
+      for (std::size_t i = 0; i < faults.size(); ++i) {
+        if (ended[i] && faults[i].out.run && !faults[i].out.recovered) Poll(faults[i]);
+      }
+      std::this_thread::sleep_until(std::min(next_at, Clock::now() + kPoll));
+    }
     Active& f = faults[*next];
     if (!begun[*next]) {
       begun[*next] = true;
@@ -335,6 +341,8 @@ void FaultInjector::End(Active& f) {
     case FaultKind::kSkewWithin:
     case FaultKind::kSkewBeyond:
     case FaultKind::kSkewBack:
+      // The skewed process's own refusals, counted since its start, are lost with it.
+      f.rejected_by_skewed = FedRejected()[m.id];
       if (auto r = m.Stop(); !r) f.out.note += "; skewed stop: " + r.error().message.substr(0, 120);
       Restart(m, {}, f, "restart");
       break;
@@ -343,6 +351,14 @@ void FaultInjector::End(Active& f) {
   f.out.acked_while_held = ledger_.ComplaintsAt(m.id) - f.acked_before;
   f.mark = MarkHeal(fed_, m, ledger_);
   f.out.queued_at_heal = f.mark.queued;
+}
+
+bool FaultInjector::Poll(Active& f) {
+  const bool acked = ledger_.ComplaintsAt(f.target->id) > f.mark.acked_at_heal;
+  if (acked && f.out.intake_back_s < 0) f.out.intake_back_s = Seconds(Clock::now() - f.mark.healed);
+  f.out.recover_s = Seconds(Clock::now() - f.mark.healed);
+  f.out.recovered = Recovered(fed_, f.mark, *f.target, f.kind == FaultKind::kDiskFull, ledger_);
+  return f.out.recovered;
 }
 
 void FaultInjector::Recover(std::vector<Active>& faults) {
@@ -354,17 +370,7 @@ void FaultInjector::Recover(std::vector<Active>& faults) {
   for (;;) {
     bool waiting = false;
     for (auto& f : faults) {
-      if (!f.out.run || f.out.recovered) continue;
-      const bool acked = ledger_.ComplaintsAt(f.target->id) > f.mark.acked_at_heal;
-      if (acked && f.out.intake_back_s < 0) {
-        f.out.intake_back_s = Seconds(Clock::now() - f.mark.healed);
-      }
-      f.out.recover_s = Seconds(Clock::now() - f.mark.healed);
-      if (Recovered(fed_, f.mark, *f.target, f.kind == FaultKind::kDiskFull, ledger_)) {
-        f.out.recovered = true;
-      } else {
-        waiting = true;
-      }
+      if (f.out.run && !f.out.recovered && !Poll(f)) waiting = true;
     }
     if (!waiting || Clock::now() >= limit) break;
     RestartCrashed();
@@ -373,6 +379,7 @@ void FaultInjector::Recover(std::vector<Active>& faults) {
   const auto rejected_after = FedRejected();
   for (auto& f : faults) {
     f.out.refused = ledger_.refusals(f.target->id).Total() - f.refused_before;
+    f.out.fed_rejected = f.rejected_by_skewed;
     for (const auto& [id, after] : rejected_after) {
       const auto before = f.rejected_before.find(id);
       const std::uint64_t from = before == f.rejected_before.end() ? 0 : before->second;

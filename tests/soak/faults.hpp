@@ -109,6 +109,7 @@ class FaultInjector {
     std::chrono::steady_clock::time_point soak_start, began;
     std::uint64_t refused_before = 0, acked_before = 0;
     std::map<std::string, std::uint64_t> rejected_before;
+    std::uint64_t rejected_by_skewed = 0;  // envelopes the skewed target itself refused
     HealMark mark;
     FaultOutcome out;
   };
@@ -127,6 +128,9 @@ class FaultInjector {
   bool Begin(Active& f);
   // Heals the fault and marks what must be delivered before it counts as recovered.
   void End(Active& f);
+  // Updates f's recovery in its outcome (recovered, recover_s, intake_back_s); true once it has
+  // recovered.
+  bool Poll(Active& f);
   // Waits (bounded) until every fault in `faults` has recovered, then fills in their outcomes.
   void Recover(std::vector<Active>& faults);
   bool Restart(Member& m, const std::vector<std::string>& env, Active& f, const char* what);

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "tests/bench/two_node_federation.hpp"
@@ -58,14 +59,24 @@ Result<void> SetReportInterval(const testing::NodeProcess& node) {
   return {};
 }
 
+// A free loopback port not in `taken` (ports handed out earlier but not bound yet), added to it.
+Result<std::uint16_t> UnusedPort(std::set<std::uint16_t>& taken) {
+  for (int tries = 0; tries < 100; ++tries) {
+    auto port = bench::FreeLoopbackPort();
+    if (!port) return port;
+    if (taken.insert(*port).second) return *port;
+  }
+  return Fail(ErrorCode::kUnavailable, "no unused loopback port after 100 tries");
+}
+
 // Creates node `id` with its federation endpoint published as a new proxy link named `id`.
 Result<std::unique_ptr<Member>> MakeProxiedNode(const std::string& id, const std::string& region,
                                                 const std::vector<std::string>& init_args,
-                                                FaultProxy& proxy) {
+                                                FaultProxy& proxy, std::set<std::uint16_t>& taken) {
   auto member = std::make_unique<Member>();
   member->id = id;
-  auto listen = bench::FreeLoopbackPort();
-  auto published = bench::FreeLoopbackPort();
+  auto listen = UnusedPort(taken);
+  auto published = UnusedPort(taken);
   if (!listen) return tl::unexpected(listen.error());
   if (!published) return tl::unexpected(published.error());
   // Bind the proxy's port first: it must not go to another node meanwhile.
@@ -107,12 +118,13 @@ Result<std::unique_ptr<SoakFederation>> SoakFederation::Build(const std::vector<
                                                               FaultProxy& proxy,
                                                               std::uint64_t tmpfs_bytes) {
   auto fed = std::make_unique<SoakFederation>();
-  auto coordinator = MakeProxiedNode(kCoordinatorId, "", {"--class", "coordinator"}, proxy);
+  std::set<std::uint16_t> taken;
+  auto coordinator = MakeProxiedNode(kCoordinatorId, "", {"--class", "coordinator"}, proxy, taken);
   if (!coordinator) return tl::unexpected(coordinator.error());
   fed->coordinator_ = std::move(*coordinator);
   std::vector<testing::NodeProcess*> processes;
   for (const auto& spec : specs) {
-    auto member = MakeProxiedNode(spec.id, spec.region, spec.init_args, proxy);
+    auto member = MakeProxiedNode(spec.id, spec.region, spec.init_args, proxy, taken);
     if (!member) return tl::unexpected(member.error());
     processes.push_back((*member)->process.get());
     fed->members_.push_back(std::move(*member));
