@@ -262,6 +262,35 @@ bool PrintChecks(const std::vector<CheckResult>& checks) {
   return all;
 }
 
+// False, saying which, when `targets` names a node the federation does not have.
+bool KnownTargets(SoakFederation& fed, const std::vector<std::string>& targets) {
+  const auto nodes = fed.nodes();
+  for (const auto& id : targets) {
+    if (std::none_of(nodes.begin(), nodes.end(), [&](Member* m) { return m->id == id; })) {
+      std::fprintf(stderr, "fault_soak: --targets: no node %s\n", id.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+// Injects faults one after another (1-3 s apart, seeded) until `run_for` has passed since
+// `soak_start`, printing each outcome; returns them all.
+std::vector<FaultOutcome> InjectFaults(FaultInjector& injector, Clock::time_point soak_start,
+                                       Clock::duration run_for, std::uint64_t seed) {
+  std::vector<FaultOutcome> faults;
+  std::mt19937_64 gap_rng(seed ^ 0x5eed);
+  while (Clock::now() - soak_start < run_for) {
+    for (auto& f : injector.InjectNext(soak_start)) {
+      PrintFault(f);
+      faults.push_back(std::move(f));
+    }
+    injector.RestartCrashed();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000 + gap_rng() % 2000));
+  }
+  return faults;
+}
+
 int Run(const Options& o) {
   const auto soak_start = Clock::now();
   auto kinds = FaultKinds(o.faults);
@@ -286,13 +315,7 @@ int Run(const Options& o) {
     return 2;
   }
   SoakFederation& fed = **built;
-  for (const auto& id : o.targets) {
-    const auto nodes = fed.nodes();
-    if (std::none_of(nodes.begin(), nodes.end(), [&](Member* m) { return m->id == id; })) {
-      std::fprintf(stderr, "fault_soak: --targets: no node %s\n", id.c_str());
-      return 2;
-    }
-  }
+  if (!KnownTargets(fed, o.targets)) return 2;
   PrintMembers(fed, o);
   std::vector<fs::path> mounts;
   for (auto& m : fed.members()) {
@@ -320,16 +343,7 @@ int Run(const Options& o) {
                           .skew_back_any_time = o.skew_back_any_time,
                           .overlap_every = o.overlap});
   load.Start();
-  std::vector<FaultOutcome> faults;
-  std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
-  while (Clock::now() - soak_start < run_for) {
-    for (auto& f : injector.InjectNext(soak_start)) {
-      PrintFault(f);
-      faults.push_back(std::move(f));
-    }
-    injector.RestartCrashed();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000 + gap_rng() % 2000));
-  }
+  const auto faults = InjectFaults(injector, soak_start, run_for, o.seed);
   load.Stop();
 
   std::vector<CheckResult> checks = {HealAndQuiesce(fed, proxy, injector)};
