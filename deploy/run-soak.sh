@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs the fault soak: a coordinator and three member nodes under intake and federation load
-# while nodes are SIGKILLed and SIGSTOPped, links cut, delayed and reset through a proxy, a small
-# disk filled and clocks skewed; then checks that nothing acknowledged was lost or applied twice.
+# Runs the fault soak: a coordinator and three member nodes under intake, federation and citizen
+# reply load while nodes (the coordinator too) are SIGKILLed and SIGSTOPped, links cut, delayed and
+# reset through a proxy, a small disk filled and clocks skewed ahead and back, every third time two
+# faults at once; then checks that nothing acknowledged was lost or applied twice.
 #
 #   deploy/run-soak.sh [--minutes N] [--seed S]      (default 3 minutes, seed from the clock)
 #
 # Needs root for the tmpfs (without it the disk fault is reported as not run) and libfaketime
 # (installed here with apt-get when missing; without it the skew faults are not run). Builds
 # build/tests/soak/fault_soak if needed. The program bounds itself (--minutes plus at most 10
-# minutes to recover and check); `timeout` here is only the backstop.
+# minutes to recover and check); `timeout` here is only the backstop. More options (--overlap,
+# --targets, --faults, --logs): build/tests/soak/fault_soak --help.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SIMPUL_BUILD_DIR:-$root/build}"
@@ -18,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes="${2:?--minutes needs a value}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run-soak.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

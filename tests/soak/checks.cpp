@@ -34,8 +34,8 @@ struct Db {
 };
 
 std::vector<Db> AllDatabases(SoakFederation& fed) {
-  std::vector<Db> dbs = {{"coord:panrb", fed.coordinator().database_path()}};
-  for (auto& m : fed.members()) dbs.push_back({m->id, m->process->database_path()});
+  std::vector<Db> dbs;
+  for (Member* m : fed.nodes()) dbs.push_back({m->id, m->process->database_path()});
   return dbs;
 }
 
@@ -125,6 +125,36 @@ CheckResult CheckHandovers(SoakFederation& fed, const std::vector<AckedHandover>
                  problems, detail, std::to_string(handovers.size()) + " " + type);
 }
 
+// Each acknowledged citizen reply arrived at its handler as exactly one reporter_reply event with
+// its message (the handler's case_events), and the handler applied case.reply from the origin.
+CheckResult CheckReplies(SoakFederation& fed, const std::vector<AckedReply>& replies) {
+  std::map<std::string, std::map<std::pair<std::string, std::string>, int>> events;
+  std::map<std::string, std::map<std::pair<std::string, std::string>, int>> relayed;
+  for (auto& m : fed.members()) {
+    auto rows = Query(m->process->database_path(),
+                      "SELECT c.tracking_id, json_extract(e.detail, '$.message'), count(*) "
+                      "FROM case_events e JOIN cases c ON c.id = e.case_id "
+                      "WHERE e.action = 'reporter_reply' GROUP BY 1, 2");
+    if (rows) {
+      for (const auto& r : *rows) events[m->id][{r[0], r[1]}] = std::stoi(r[2]);
+    }
+    relayed[m->id] = AppliedByCase(m->process->database_path(), "case.reply");
+  }
+  int problems = 0;
+  std::string detail;
+  for (const auto& r : replies) {
+    const int n = events[r.to][{r.tracking_id, r.message}];
+    if (n != 1) {
+      Note(detail, problems,
+           r.tracking_id + " reply from " + r.from + " at " + r.to + " " + std::to_string(n) + "x");
+    } else if (relayed[r.to][{r.from, r.tracking_id}] < 1) {
+      Note(detail, problems, r.tracking_id + " at " + r.to + " without a case.reply applied");
+    }
+  }
+  return Verdict("every acknowledged citizen reply arrived once at the handler", problems, detail,
+                 std::to_string(replies.size()) + " case.reply");
+}
+
 // Notes each database where the count `sql` is not 0, as "<node>: <n> <what>".
 void ExpectZero(SoakFederation& fed, const std::string& sql, const std::string& what,
                 std::string& detail, int& problems) {
@@ -196,9 +226,9 @@ CheckResult CheckDrained(SoakFederation& fed) {
   std::string detail;
   ExpectZero(fed, "SELECT count(*) FROM fed_outbox WHERE delivered_at IS NULL", "undelivered",
              detail, problems);
-  std::vector<std::string> ids = {"coord:panrb"};
-  for (auto& m : fed.members()) ids.push_back(m->id);
-  for (auto& m : fed.members()) {
+  std::vector<std::string> ids;
+  for (Member* m : fed.nodes()) ids.push_back(m->id);
+  for (Member* m : fed.nodes()) {
     for (const auto& dest : ids) {
       auto v = ReadMetric(m->http_port.load(), "simpul_fed_outbox_pending{dest=\"" + dest + "\"}");
       if (v && *v != 0) {
@@ -297,6 +327,7 @@ std::vector<CheckResult> RunChecks(SoakFederation& fed, const Ledger& ledger,
           CheckHandovers(fed, ledger.forwards(), "case.forward", true),
           CheckHandovers(fed, ledger.accepts(), "case.accept", false),
           CheckHandovers(fed, ledger.responses(), "case.response", false, true),
+          CheckReplies(fed, ledger.replies()),
           CheckEveryEnvelopeOnce(fed),
           CheckNoDuplicates(fed),
           CheckDrained(fed),

@@ -3,13 +3,14 @@
 // hard time bound, run by deploy/run-soak.sh.
 //
 //   fault_soak [--minutes 3] [--seed S] [--rate 8] [--tmpfs-mb N] [--faults kill,cut,...]
-//              [--logs DIR]
+//              [--targets coord:panrb,...] [--overlap 3] [--skew-back-any-time] [--logs DIR]
 //
 // A coordinator and three members (kl:pupr, prov:32, kab:32.04) run as real simpuld processes
-// with mutual TLS; every member's federation endpoint is a port of an in-process fault proxy.
+// with mutual TLS; every node's federation endpoint, the coordinator's too, is a port of an
+// in-process fault proxy.
 // For --minutes, load runs (complaints filed at every member, some verified and forwarded to the
 // others, which accept them) while faults are injected one after another (see faults.hpp). Then
-// every link is healed, every member restarted unskewed, the federation left to go quiet, and
+// every link is healed, every node restarted unskewed, the federation left to go quiet, and
 // the checks in checks.hpp run. Prints a table of faults and outcomes and a table of checks;
 // exits 1 on any failed check, 2 on a setup error, 3 when the hard time limit is hit.
 
@@ -55,8 +56,11 @@ struct Options {
   double rate = 8;
   int tmpfs_mb = 0;  // 0: kTmpfsBaseMb + kTmpfsMbPerMinute per minute at the default rate
   std::string faketime_lib = kFaketimeLib;
-  std::vector<std::string> faults;  // kinds to inject; empty: all
-  std::string logs;                 // where to copy the nodes' logs at the end; empty: nowhere
+  std::vector<std::string> faults;   // kinds to inject; empty: all
+  std::vector<std::string> targets;  // node ids that may be faulted; empty: all
+  bool skew_back_any_time = false;
+  int overlap = 3;   // every n-th injection holds two faults at once; 0: never
+  std::string logs;  // where to copy the nodes' logs at the end; empty: nowhere
 };
 
 // Ends the whole process group (this program and its nodes) if the run overstays its bound, so
@@ -93,13 +97,16 @@ class Watchdog {
 void PrintFault(const FaultOutcome& f) {
   std::string outcome = !f.run ? "NOT RUN" : (f.recovered ? "recovered" : "NOT RECOVERED");
   char times[96] = "";
-  if (f.run) {
+  if (f.run && f.intake_back_s >= 0) {
     std::snprintf(times, sizeof times, " after %.1f s (intake back %.1f s)", f.recover_s,
                   f.intake_back_s);
+  } else if (f.run) {
+    std::snprintf(times, sizeof times, " after %.1f s", f.recover_s);
   }
-  std::printf("  t=%6.1fs  %-11s %-10s held %5.1fs  %s%s%s\n", f.at_s, Name(f.kind),
+  std::printf("  t=%6.1fs  %-11s %-11s held %5.1fs  %s%s%s%s\n", f.at_s, Name(f.kind),
               f.target.c_str(), f.held_s, outcome.c_str(), times,
-              f.note.empty() ? "" : ("  (" + f.note + ")").c_str());
+              f.note.empty() ? "" : ("  (" + f.note + ")").c_str(),
+              f.with.empty() ? "" : ("  [with " + f.with + "]").c_str());
   std::fflush(stdout);
 }
 
@@ -111,11 +118,11 @@ double Quantile(std::vector<double> v, double q) {
 
 void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
   std::printf("\nFaults injected\n");
-  std::printf("  %-11s | %8s | %7s | %9s | %-17s | %7s | %8s | %6s | %s\n", "fault", "injected",
-              "not run", "recovered", "recover p50/max s", "refused", "rejected", "queued",
-              "acked while held");
+  std::printf("  %-11s | %8s | %7s | %7s | %9s | %-17s | %7s | %8s | %6s | %s\n", "fault",
+              "injected", "overlap", "not run", "recovered", "recover p50/max s", "refused",
+              "rejected", "queued", "acked while held");
   for (FaultKind kind : kAllFaults) {
-    int injected = 0, not_run = 0, recovered = 0;
+    int injected = 0, overlapped = 0, not_run = 0, recovered = 0;
     std::uint64_t refused = 0, rejected = 0, acked = 0;
     std::int64_t queued = 0;
     std::vector<double> times;
@@ -128,6 +135,7 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
         continue;
       }
       ++injected;
+      if (!f.with.empty()) ++overlapped;
       if (f.recovered) {
         ++recovered;
         times.push_back(f.recover_s);
@@ -140,15 +148,16 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
     char recover[32];
     std::snprintf(recover, sizeof recover, "%.1f / %.1f", Quantile(times, 0.5),
                   Quantile(times, 1.0));
-    std::printf("  %-11s | %8d | %7d | %4d/%-4d | %-17s | %7llu | %8llu | %6lld | %llu%s\n",
-                Name(kind), injected, not_run, recovered, injected, recover,
+    std::printf("  %-11s | %8d | %7d | %7d | %4d/%-4d | %-17s | %7llu | %8llu | %6lld | %llu%s\n",
+                Name(kind), injected, overlapped, not_run, recovered, injected, recover,
                 static_cast<unsigned long long>(refused), static_cast<unsigned long long>(rejected),
                 static_cast<long long>(queued), static_cast<unsigned long long>(acked),
                 reason.empty() ? "" : ("  [" + reason + "]").c_str());
   }
   std::printf(
-      "  (refused: load requests to the target that failed, fault start to recovery; rejected:\n"
-      "   envelopes the members' inboxes refused meanwhile; queued: envelopes waiting on the\n"
+      "  (overlap: of those injected, held together with a fault on another node; refused:\n"
+      "   load requests to the target that failed, fault start to recovery; rejected:\n"
+      "   envelopes the nodes' inboxes refused meanwhile; queued: envelopes waiting on the\n"
       "   target's links at heal; acked while held: complaints the target acknowledged during "
       "it)\n");
 }
@@ -157,17 +166,11 @@ void PrintFaultTable(const std::vector<FaultOutcome>& faults) {
 void KeepLogs(SoakFederation& fed, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  std::vector<testing::NodeProcess*> nodes = {&fed.coordinator()};
-  std::vector<std::string> ids = {"coord:panrb"};
-  for (auto& m : fed.members()) {
-    nodes.push_back(m->process.get());
-    ids.push_back(m->id);
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    std::string name = ids[i];
+  for (Member* m : fed.nodes()) {
+    std::string name = m->id;
     std::replace(name.begin(), name.end(), ':', '_');
-    fs::copy_file(nodes[i]->log_path(), dir / (name + ".log"), fs::copy_options::overwrite_existing,
-                  ec);
+    fs::copy_file(m->process->log_path(), dir / (name + ".log"),
+                  fs::copy_options::overwrite_existing, ec);
   }
   std::printf("Node logs copied to %s\n", dir.c_str());
 }
@@ -185,7 +188,7 @@ Result<std::vector<FaultKind>> FaultKinds(const std::vector<std::string>& names)
 }
 
 void PrintMembers(SoakFederation& fed, const Options& o) {
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     std::printf(
         "  %-10s federation port %u behind proxy; data %s\n", m->id.c_str(), m->federation_port,
         !m->tmpfs.empty()       ? ("on a " + std::to_string(o.tmpfs_mb) + " MiB tmpfs").c_str()
@@ -194,13 +197,13 @@ void PrintMembers(SoakFederation& fed, const Options& o) {
   }
 }
 
-// Heals every link, restarts every member unskewed and waits for quiescence; returns the check
+// Heals every link, restarts every node unskewed and waits for quiescence; returns the check
 // row saying whether the federation went quiet.
 CheckResult HealAndQuiesce(SoakFederation& fed, FaultProxy& proxy, FaultInjector& injector) {
-  std::printf("\nHealing: every link to pass, every member restarted unskewed\n");
+  std::printf("\nHealing: every link to pass, every node restarted unskewed\n");
   proxy.HealAll();
   injector.RestartCrashed();
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     if (m->process->running()) {
       if (auto r = m->Stop(); !r)
         std::printf("  %s: %s\n", m->id.c_str(), r.error().message.c_str());
@@ -221,18 +224,19 @@ CheckResult HealAndQuiesce(SoakFederation& fed, FaultProxy& proxy, FaultInjector
 // Stops every node with SIGTERM; the check row says whether each exited 0.
 CheckResult StopAll(SoakFederation& fed) {
   std::string failed;
-  for (auto& m : fed.members()) {
+  for (Member* m : fed.nodes()) {
     if (auto r = m->Stop(); !r) failed += m->id + ": " + r.error().message.substr(0, 200) + "; ";
   }
-  if (auto r = fed.coordinator().Stop(); !r || *r != 0) failed += "coord:panrb: unclean stop";
   return {"every node stops cleanly (SIGTERM, exit 0)", failed.empty(),
-          failed.empty() ? "all 4" : failed};
+          failed.empty() ? "all " + std::to_string(fed.nodes().size()) : failed};
 }
 
 void PrintLoad(SoakFederation& fed, const Ledger& ledger) {
-  std::printf("\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses\n",
-              ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
-              ledger.responses().size());
+  std::printf(
+      "\nLoad acknowledged: %zu complaints, %zu forwards, %zu acceptances, %zu responses, %zu "
+      "citizen replies\n",
+      ledger.complaints().size(), ledger.forwards().size(), ledger.accepts().size(),
+      ledger.responses().size(), ledger.replies().size());
   for (auto& m : fed.members()) {
     const Refusals r = ledger.refusals(m->id);
     std::printf(
@@ -256,6 +260,35 @@ bool PrintChecks(const std::vector<CheckResult>& checks) {
     all = all && c.pass;
   }
   return all;
+}
+
+// False, saying which, when `targets` names a node the federation does not have.
+bool KnownTargets(SoakFederation& fed, const std::vector<std::string>& targets) {
+  const auto nodes = fed.nodes();
+  for (const auto& id : targets) {
+    if (std::none_of(nodes.begin(), nodes.end(), [&](Member* m) { return m->id == id; })) {
+      std::fprintf(stderr, "fault_soak: --targets: no node %s\n", id.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+// Injects faults one after another (1-3 s apart, seeded) until `run_for` has passed since
+// `soak_start`, printing each outcome; returns them all.
+std::vector<FaultOutcome> InjectFaults(FaultInjector& injector, Clock::time_point soak_start,
+                                       Clock::duration run_for, std::uint64_t seed) {
+  std::vector<FaultOutcome> faults;
+  std::mt19937_64 gap_rng(seed ^ 0x5eed);
+  while (Clock::now() - soak_start < run_for) {
+    for (auto& f : injector.InjectNext(soak_start)) {
+      PrintFault(f);
+      faults.push_back(std::move(f));
+    }
+    injector.RestartCrashed();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000 + gap_rng() % 2000));
+  }
+  return faults;
 }
 
 int Run(const Options& o) {
@@ -282,6 +315,7 @@ int Run(const Options& o) {
     return 2;
   }
   SoakFederation& fed = **built;
+  if (!KnownTargets(fed, o.targets)) return 2;
   PrintMembers(fed, o);
   std::vector<fs::path> mounts;
   for (auto& m : fed.members()) {
@@ -300,16 +334,16 @@ int Run(const Options& o) {
 
   Ledger ledger;
   LoadDriver load(fed, ledger, {.per_node_rate = o.rate, .seed = o.seed});
-  FaultInjector injector(fed, proxy, ledger, o.seed, *kinds, faketime, allowed_skew);
+  FaultInjector injector(fed, proxy, ledger,
+                         {.seed = o.seed,
+                          .kinds = *kinds,
+                          .faketime_lib = faketime,
+                          .allowed_skew = allowed_skew,
+                          .targets = o.targets,
+                          .skew_back_any_time = o.skew_back_any_time,
+                          .overlap_every = o.overlap});
   load.Start();
-  std::vector<FaultOutcome> faults;
-  std::mt19937_64 gap_rng(o.seed ^ 0x5eed);
-  while (Clock::now() - soak_start < run_for) {
-    faults.push_back(injector.InjectNext(soak_start));
-    PrintFault(faults.back());
-    injector.RestartCrashed();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000 + gap_rng() % 2000));
-  }
+  const auto faults = InjectFaults(injector, soak_start, run_for, o.seed);
   load.Stop();
 
   std::vector<CheckResult> checks = {HealAndQuiesce(fed, proxy, injector)};
@@ -345,8 +379,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--faults", o.faults,
                  "Fault kinds to inject (default all): kill, stop, cut, "
-                 "delay, reset, disk_full, skew_within, skew_beyond")
+                 "delay, reset, disk_full, skew_within, skew_beyond, skew_back")
       ->delimiter(',');
+  cli.add_option("--targets", o.targets,
+                 "Node ids that may be faulted (default all): coord:panrb, kl:pupr, prov:32, "
+                 "kab:32.04")
+      ->delimiter(',');
+  cli.add_option("--overlap", o.overlap,
+                 "Every n-th injection holds a second fault on another node at the same time "
+                 "(1: always, 0: never)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cli.add_flag("--skew-back-any-time", o.skew_back_any_time,
+               "Let skew_back set a node back to before its keys' not_before (reproduces a "
+               "stream blocked for good)");
   cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);
   if (o.tmpfs_mb == 0) {

@@ -24,6 +24,11 @@ void Ledger::Respond(AckedHandover h) {
   responses_.push_back(std::move(h));
 }
 
+void Ledger::Reply(AckedReply r) {
+  std::lock_guard lock(mu_);
+  replies_.push_back(std::move(r));
+}
+
 void Ledger::Refused(const std::string& node, int status, std::string_view body) {
   std::lock_guard lock(mu_);
   Refusals& r = refusals_[node];
@@ -55,6 +60,11 @@ std::vector<AckedHandover> Ledger::accepts() const {
 std::vector<AckedHandover> Ledger::responses() const {
   std::lock_guard lock(mu_);
   return responses_;
+}
+
+std::vector<AckedReply> Ledger::replies() const {
+  std::lock_guard lock(mu_);
+  return replies_;
 }
 
 Refusals Ledger::refusals(const std::string& node) const {

@@ -1,6 +1,7 @@
 #pragma once
-// What the soak's load was told had succeeded — every complaint acknowledged with 201, every
-// forward, acceptance and response acknowledged with 200 — and what was refused, per node. The end
+// What the soak's load was told had succeeded — every complaint and citizen reply acknowledged
+// with 201, every forward, acceptance and response acknowledged with 200 — and what was refused,
+// per node. The end
 // checks hold the nodes to exactly this. Thread-safe: every load thread records into one Ledger.
 
 #include <cstdint>
@@ -24,6 +25,12 @@ struct AckedHandover {
   std::string from, to, tracking_id;
 };
 
+// A citizen's reply to the response on a forwarded case, acknowledged at the origin `from`, which
+// relays it to the handler `to` as case.reply. Each reply's message is unique.
+struct AckedReply {
+  std::string from, to, tracking_id, message;
+};
+
 // Requests the load sent to one node that did not succeed, by what happened.
 struct Refusals {
   std::uint64_t transport = 0;    // no answer: connection refused, reset or timed out
@@ -39,6 +46,7 @@ class Ledger {
   void Forward(AckedHandover h);
   void Accept(AckedHandover h);
   void Respond(AckedHandover h);
+  void Reply(AckedReply r);
   // A request to `node` failed; `status` 0 for a transport failure, else the answer's status
   // and `body`.
   void Refused(const std::string& node, int status, std::string_view body = {});
@@ -47,6 +55,7 @@ class Ledger {
   std::vector<AckedHandover> forwards() const;
   std::vector<AckedHandover> accepts() const;
   std::vector<AckedHandover> responses() const;
+  std::vector<AckedReply> replies() const;
   Refusals refusals(const std::string& node) const;
   std::uint64_t ComplaintsAt(const std::string& node) const;
 
@@ -54,6 +63,7 @@ class Ledger {
   mutable std::mutex mu_;
   std::vector<AckedComplaint> complaints_;
   std::vector<AckedHandover> forwards_, accepts_, responses_;
+  std::vector<AckedReply> replies_;
   std::map<std::string, Refusals> refusals_;
 };
 

@@ -42,6 +42,7 @@ class LoadDriver::Worker {
     if (!to_forward_.empty()) ForwardOne();
     AcceptOne();
     if (!to_answer_.empty()) AnswerOne();
+    ReplyOne();
     return true;
   }
 
@@ -97,7 +98,8 @@ class LoadDriver::Worker {
     if (filed_ % driver_.options_.forward_every == 0) {
       const auto& members = driver_.fed_.members();
       const std::size_t other = 1 + forwards_planned_++ % (members.size() - 1);
-      to_forward_.push_back({me_.id, members[(index_ + other) % members.size()]->id, id, 0});
+      to_forward_.push_back({me_.id, members[(index_ + other) % members.size()]->id, id,
+                             j.value("access_code", ""), 0});
     }
   }
 
@@ -118,7 +120,7 @@ class LoadDriver::Worker {
     auto forwarded = Send("POST", base + "/forward", json{{"target_node", target}}.dump(), true);
     if (forwarded && forwarded->status == 200) {
       driver_.ledger_.Forward({me_.id, target, p.tracking_id});
-      driver_.Deliver(p);
+      driver_.Deliver(p, p.to, &Mailbox::cases);
       to_forward_.pop_front();
       return;
     }
@@ -133,14 +135,9 @@ class LoadDriver::Worker {
   // Accepts (verifies) the oldest case forwarded to this member; one not arrived yet (404) goes
   // to the back of the queue.
   void AcceptOne() {
-    Mailbox& box = *driver_.mailboxes_[index_];
-    Pending p;
-    {
-      std::lock_guard lock(box.mu);
-      if (box.cases.empty()) return;
-      p = std::move(box.cases.front());
-      box.cases.pop_front();
-    }
+    auto taken = Take(&Mailbox::cases);
+    if (!taken) return;
+    Pending p = std::move(*taken);
     auto r = Send("POST", "/api/v1/cases/" + p.tracking_id + "/verify", "{}", true);
     if (r && r->status == 200) {
       driver_.ledger_.Accept({p.from, p.to, p.tracking_id});
@@ -150,8 +147,7 @@ class LoadDriver::Worker {
     if (r && r->status == 409) return;  // accepted by a try whose answer was lost
     if (r && r->status != 404) driver_.ledger_.Refused(me_.id, r->status, r->body);
     ++p.attempts;
-    std::lock_guard lock(box.mu);
-    box.cases.push_back(std::move(p));
+    Requeue(std::move(p), &Mailbox::cases);
   }
 
   // Answers the oldest accepted case: disposes it to the work unit every member has (200, or 409
@@ -168,12 +164,49 @@ class LoadDriver::Worker {
       auto responded = Send("POST", base + "/respond", json{{"message", message}}.dump(), true);
       if (responded && responded->status == 200) {
         driver_.ledger_.Respond({p.from, p.to, p.tracking_id});
+        driver_.Deliver(p, p.from, &Mailbox::responded);
         to_answer_.pop_front();
         return;
       }
       if (responded) driver_.ledger_.Refused(me_.id, responded->status, responded->body);
     }
     if (++p.attempts >= kMaxAttempts) to_answer_.pop_front();
+  }
+
+  // Replies, as the citizen, to the oldest case filed here that its handler answered. Every try
+  // carries a new message, so a try whose answer was lost is not mistaken for an acknowledged one.
+  void ReplyOne() {
+    auto taken = Take(&Mailbox::responded);
+    if (!taken) return;
+    Pending p = std::move(*taken);
+    const std::string message = "Terima kasih, jalan di depan rumah saya belum diperbaiki (" +
+                                p.tracking_id + ", balasan " + std::to_string(p.attempts) + ").";
+    auto r = Send("POST", "/api/v1/complaints/" + p.tracking_id + "/replies",
+                  json{{"access_code", p.access_code}, {"message", message}}.dump(), false);
+    if (r && r->status == 201) {
+      driver_.ledger_.Reply({p.from, p.to, p.tracking_id, message});
+      return;
+    }
+    if (r) driver_.ledger_.Refused(me_.id, r->status, r->body);
+    if (++p.attempts < kMaxAttempts) Requeue(std::move(p), &Mailbox::responded);
+  }
+
+  // The oldest entry of `queue` in this member's mailbox, taken out; nothing when it is empty.
+  std::optional<Pending> Take(std::deque<Pending> Mailbox::*queue) {
+    Mailbox& box = *driver_.mailboxes_[index_];
+    std::lock_guard lock(box.mu);
+    auto& q = box.*queue;
+    if (q.empty()) return std::nullopt;
+    Pending p = std::move(q.front());
+    q.pop_front();
+    return p;
+  }
+
+  // Puts `p` back at the end of `queue` in this member's mailbox.
+  void Requeue(Pending p, std::deque<Pending> Mailbox::*queue) {
+    Mailbox& box = *driver_.mailboxes_[index_];
+    std::lock_guard lock(box.mu);
+    (box.*queue).push_back(std::move(p));
   }
 
   LoadDriver& driver_;
@@ -210,13 +243,14 @@ void LoadDriver::Stop() {
   threads_.clear();
 }
 
-void LoadDriver::Deliver(Pending p) {
+void LoadDriver::Deliver(Pending p, const std::string& member,
+                         std::deque<Pending> Mailbox::*queue) {
   p.attempts = 0;
   const auto& members = fed_.members();
   for (std::size_t i = 0; i < members.size(); ++i) {
-    if (members[i]->id != p.to) continue;
+    if (members[i]->id != member) continue;
     std::lock_guard lock(mailboxes_[i]->mu);
-    mailboxes_[i]->cases.push_back(std::move(p));
+    ((*mailboxes_[i]).*queue).push_back(std::move(p));
   }
 }
 

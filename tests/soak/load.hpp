@@ -2,7 +2,9 @@
 // The soak's traffic: one thread per member node that, at a bounded rate, files complaints as a
 // citizen (POST /api/v1/complaints), verifies and forwards some of them to the other members as
 // staff, and accepts (verifies) the cases the others forwarded to it, disposes them to a work unit
-// and answers them (the response travels back to the origin). Every acknowledged success
+// and answers them (the response travels back to the origin), and, once a forwarded case has its
+// response, replies to it as the citizen at the origin with the tracking id and access code the
+// intake returned (the reply travels on to the handler). Every acknowledged success
 // goes into the Ledger, every failure is counted there against the node; a node that is down
 // (http_port 0) is skipped until it is back.
 //
@@ -46,19 +48,20 @@ class LoadDriver {
   void Stop();
 
  private:
-  struct Pending {  // a case to forward (at `from`) or to accept (at `to`)
-    std::string from, to, tracking_id;
+  struct Pending {  // a case to forward (at `from`), accept (at `to`) or reply to (at `from`)
+    std::string from, to, tracking_id, access_code;
     int attempts = 0;
   };
-  struct Mailbox {  // cases forwarded to one member, waiting for it to accept them
+  struct Mailbox {  // what one member's worker gets from the others
     std::mutex mu;
-    std::deque<Pending> cases;
+    std::deque<Pending> cases;      // forwarded to it, waiting to be accepted
+    std::deque<Pending> responded;  // filed here, answered by the handler: the citizen replies
   };
   class Worker;
 
   void Run(std::size_t index);
-  // Queues `p` for acceptance at member p.to.
-  void Deliver(Pending p);
+  // Queues `p` in the `queue` of the mailbox of member `member`.
+  void Deliver(Pending p, const std::string& member, std::deque<Pending> Mailbox::*queue);
 
   SoakFederation& fed_;
   Ledger& ledger_;

@@ -4,6 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 #include "tests/bench/two_node_federation.hpp"
 
@@ -41,6 +44,53 @@ Result<fs::path> MoveDataToTmpfs(const testing::NodeProcess& node, std::uint64_t
   return data;
 }
 
+// Sets report_interval_s in the node's generated config to kReportInterval.
+Result<void> SetReportInterval(const testing::NodeProcess& node) {
+  std::stringstream text;
+  text << std::ifstream(node.config_path()).rdbuf();
+  std::string config = text.str();
+  const std::string key = "report_interval_s = ";
+  const auto at = config.find(key);
+  if (at == std::string::npos) {
+    return Fail(ErrorCode::kInternal, "no report_interval_s in " + node.config_path().string());
+  }
+  config.replace(at, config.find('\n', at) - at, key + std::to_string(kReportInterval.count()));
+  std::ofstream(node.config_path(), std::ios::trunc) << config;
+  return {};
+}
+
+// A free loopback port not in `taken` (ports handed out earlier but not bound yet), added to it.
+Result<std::uint16_t> UnusedPort(std::set<std::uint16_t>& taken) {
+  for (int tries = 0; tries < 100; ++tries) {
+    auto port = bench::FreeLoopbackPort();
+    if (!port) return port;
+    if (taken.insert(*port).second) return *port;
+  }
+  return Fail(ErrorCode::kUnavailable, "no unused loopback port after 100 tries");
+}
+
+// Creates node `id` with its federation endpoint published as a new proxy link named `id`.
+Result<std::unique_ptr<Member>> MakeProxiedNode(const std::string& id, const std::string& region,
+                                                const std::vector<std::string>& init_args,
+                                                FaultProxy& proxy, std::set<std::uint16_t>& taken) {
+  auto member = std::make_unique<Member>();
+  member->id = id;
+  auto listen = UnusedPort(taken);
+  auto published = UnusedPort(taken);
+  if (!listen) return tl::unexpected(listen.error());
+  if (!published) return tl::unexpected(published.error());
+  // Bind the proxy's port first: it must not go to another node meanwhile.
+  if (auto r = proxy.AddLink(id, *published, *listen); !r) return tl::unexpected(r.error());
+  member->federation_port = *listen;
+  auto node = bench::MakeFederatedNode(
+      id, region, init_args,
+      {.listen_port = *listen, .published_port = *published, .extra_config = kExtraConfig});
+  if (!node) return tl::unexpected(node.error());
+  if (auto r = SetReportInterval(**node); !r) return tl::unexpected(r.error());
+  member->process = std::move(*node);
+  return member;
+}
+
 }  // namespace
 
 Result<void> Member::Start(const std::vector<std::string>& extra_env) {
@@ -68,30 +118,18 @@ Result<std::unique_ptr<SoakFederation>> SoakFederation::Build(const std::vector<
                                                               FaultProxy& proxy,
                                                               std::uint64_t tmpfs_bytes) {
   auto fed = std::make_unique<SoakFederation>();
-  auto coordinator = bench::MakeFederatedNode("coord:panrb", "", {"--class", "coordinator"},
-                                              {.extra_config = kExtraConfig});
+  std::set<std::uint16_t> taken;
+  auto coordinator = MakeProxiedNode(kCoordinatorId, "", {"--class", "coordinator"}, proxy, taken);
   if (!coordinator) return tl::unexpected(coordinator.error());
   fed->coordinator_ = std::move(*coordinator);
   std::vector<testing::NodeProcess*> processes;
   for (const auto& spec : specs) {
-    auto member = std::make_unique<Member>();
-    member->id = spec.id;
-    auto listen = bench::FreeLoopbackPort();
-    auto published = bench::FreeLoopbackPort();
-    if (!listen) return tl::unexpected(listen.error());
-    if (!published) return tl::unexpected(published.error());
-    // Bind the proxy's port first: it must not go to another node meanwhile.
-    if (auto r = proxy.AddLink(spec.id, *published, *listen); !r) return tl::unexpected(r.error());
-    member->federation_port = *listen;
-    auto node = bench::MakeFederatedNode(
-        spec.id, spec.region, spec.init_args,
-        {.listen_port = *listen, .published_port = *published, .extra_config = kExtraConfig});
-    if (!node) return tl::unexpected(node.error());
-    member->process = std::move(*node);
-    processes.push_back(member->process.get());
-    fed->members_.push_back(std::move(member));
+    auto member = MakeProxiedNode(spec.id, spec.region, spec.init_args, proxy, taken);
+    if (!member) return tl::unexpected(member.error());
+    processes.push_back((*member)->process.get());
+    fed->members_.push_back(std::move(*member));
   }
-  if (auto r = bench::RegisterMembers(*fed->coordinator_, processes); !r) {
+  if (auto r = bench::RegisterMembers(*fed->coordinator_->process, processes); !r) {
     return tl::unexpected(r.error());
   }
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -109,7 +147,14 @@ Result<std::unique_ptr<SoakFederation>> SoakFederation::Build(const std::vector<
   return fed;
 }
 
+std::vector<Member*> SoakFederation::nodes() {
+  std::vector<Member*> all = {coordinator_.get()};
+  for (auto& m : members_) all.push_back(m.get());
+  return all;
+}
+
 SoakFederation::~SoakFederation() {
+  if (coordinator_) coordinator_->Kill();
   for (auto& m : members_) {
     m->Kill();
     if (!m->tmpfs.empty()) ::umount2(m->tmpfs.c_str(), MNT_DETACH);
@@ -117,7 +162,8 @@ SoakFederation::~SoakFederation() {
 }
 
 Result<void> SoakFederation::StartAll(std::chrono::milliseconds timeout) {
-  if (auto r = coordinator_->Start(); !r) return r;
+  if (auto r = coordinator_->Start(); !r)
+    return Fail(r.error().code, "coordinator: " + r.error().message);
   for (auto& m : members_) {
     if (auto r = m->Start(); !r) return Fail(r.error().code, m->id + ": " + r.error().message);
   }

@@ -1,10 +1,12 @@
 #pragma once
 // The federation the fault soak runs on: a coordinator and member nodes, each a real simpuld
 // process with real mutual TLS and its own SQLite file, built as an operator would (see
-// tests/bench/two_node_federation.hpp). Every member's federation endpoint in the directory is a
-// port of the FaultProxy, which forwards to the member's real listener, so links can be broken
-// without touching the nodes. A member may keep its data directory on a small tmpfs so that its
-// disk can be filled.
+// tests/bench/two_node_federation.hpp). Every node's federation endpoint in the directory (and,
+// for the coordinator, the directory URL of the trust anchor, which members also use for the
+// witness and node.report) is a port of the FaultProxy, which forwards to the node's real
+// listener, so links can be broken without touching the nodes. A member may keep its data
+// directory on a small tmpfs so that its disk can be filled. Every node sends node.report every
+// kReportInterval, so the links to the coordinator carry envelopes in a short run.
 //
 //   FaultProxy proxy;
 //   auto fed = SoakFederation::Build(specs, proxy, 48 << 20);
@@ -30,6 +32,8 @@ namespace simpul::soak {
 
 // The work unit every member has, to which accepted cases are disposed.
 inline constexpr char kUnitCode[] = "jalan";
+inline constexpr char kCoordinatorId[] = "coord:panrb";
+inline constexpr std::chrono::seconds kReportInterval{10};
 
 struct MemberSpec {
   std::string id;
@@ -38,6 +42,7 @@ struct MemberSpec {
   bool small_disk = false;             // keep the data directory on a tmpfs
 };
 
+// One node of the soak: a member, or the coordinator (no tmpfs, no work unit).
 struct Member {
   std::string id;
   std::unique_ptr<testing::NodeProcess> process;
@@ -57,7 +62,7 @@ struct Member {
 
 class SoakFederation {
  public:
-  // Creates (does not start) the coordinator and `members`, with a proxy link per member named by
+  // Creates (does not start) the coordinator and `members`, with a proxy link per node named by
   // its id and the work unit kUnitCode, registers every member and installs the trust anchor. A
   // member with small_disk gets a tmpfs of `tmpfs_bytes`; if mounting fails that is recorded in its
   // disk_error, not returned. Fails with the failing step's output.
@@ -69,11 +74,14 @@ class SoakFederation {
   // Starts the coordinator, then every member, and waits up to `timeout` for their directories.
   Result<void> StartAll(std::chrono::milliseconds timeout);
 
-  testing::NodeProcess& coordinator() { return *coordinator_; }
+  testing::NodeProcess& coordinator() { return *coordinator_->process; }
+  Member& coordinator_node() { return *coordinator_; }
   std::vector<std::unique_ptr<Member>>& members() { return members_; }
+  // The coordinator, then every member.
+  std::vector<Member*> nodes();
 
  private:
-  std::unique_ptr<testing::NodeProcess> coordinator_;
+  std::unique_ptr<Member> coordinator_;
   std::vector<std::unique_ptr<Member>> members_;
 };
 
