@@ -14,11 +14,11 @@
 // Invariants (abort, so libFuzzer keeps the input): the handler does not throw (the server would
 // answer 500); no status is 5xx but the 503s of routes that mean it; a JSON content type carries
 // valid JSON, an error outside /open311/ is {"error":{"code","message"}} and one under it the
-// spec's list; XML starts with its declaration; no response holds a password hash, or a session
-// token, access code or API key the request did not carry, and none to a caller without a staff
-// session holds a seeded reporter's identity; and a response with status >= 400 changed nothing
-// in the database or the attachment files. After a request that changed them the pristine node
-// is restored, so every input starts from the same state.
+// spec's list; XML is UTF-8 and starts with its declaration; no response holds a password hash, or
+// a session token, access code or API key the request did not carry, and none to a caller without a
+// staff session holds a seeded reporter's identity; and a response with status >= 400 changed
+// nothing in the database or the attachment files. After a request that changed them the pristine
+// node is restored, so every input starts from the same state.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -110,6 +110,16 @@ std::optional<FuzzRequest> Decode(std::string_view input, const ApiNode& node) {
   return out;
 }
 
+// nlohmann's strict writer refuses text that is not UTF-8.
+bool IsUtf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
 bool IsStaff(Caller c) { return c != Caller::kNone && c != Caller::kUnknownToken; }
 
 void CheckErrorShape(const nlohmann::json& body, const std::string& path) {
@@ -138,7 +148,9 @@ void CheckResponse(const FuzzRequest& req, const http::Route* route, const http:
     Require(!body.is_discarded(), "invalid JSON from " + route_name);
     if (res.status >= 400) CheckErrorShape(body, req.api.path);
   } else if (type.starts_with("text/xml")) {
-    Require(res.body.starts_with("<?xml "), "XML without its declaration from " + route_name);
+    Require(res.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"),
+            "XML without its UTF-8 declaration from " + route_name);
+    Require(IsUtf8(res.body), "XML that is not UTF-8 from " + route_name);
   } else {
     Require(res.status < 400, "an error that is neither JSON nor XML from " + route_name);
   }
