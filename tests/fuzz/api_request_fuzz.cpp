@@ -122,8 +122,10 @@ bool IsUtf8(const std::string& text) {
 
 bool IsStaff(Caller c) { return c != Caller::kNone && c != Caller::kUnknownToken; }
 
-void CheckErrorShape(const nlohmann::json& body, const std::string& path) {
-  if (path.starts_with("/open311/v2/")) {
+// The Open311 facade's routes (patterns under /open311/v2/, including its fallback for unknown
+// paths) answer errors in the spec's list; every other route in the node's {"error":...} form.
+void CheckErrorShape(const nlohmann::json& body, const http::Route* route) {
+  if (route != nullptr && route->pattern.starts_with("/open311/v2/")) {
     Require(body.is_array() && body.size() == 1 && body[0].is_object() &&
                 body[0].value("code", nlohmann::json()).is_number_integer() &&
                 body[0].value("description", nlohmann::json()).is_string(),
@@ -146,7 +148,7 @@ void CheckResponse(const FuzzRequest& req, const http::Route* route, const http:
   if (type.starts_with("application/json")) {
     const auto body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
     Require(!body.is_discarded(), "invalid JSON from " + route_name);
-    if (res.status >= 400) CheckErrorShape(body, req.api.path);
+    if (res.status >= 400) CheckErrorShape(body, route);
   } else if (type.starts_with("text/xml")) {
     Require(res.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"),
             "XML without its UTF-8 declaration from " + route_name);
