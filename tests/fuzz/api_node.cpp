@@ -46,6 +46,8 @@ using domain::CaseAction;
 using service::Role;
 
 constexpr const char* kPassword = "kata-sandi-panjang";
+// A new AuthService costs one staff-strength password hash (tens of milliseconds).
+constexpr std::uint64_t kInputsPerRewire = 1000;
 
 // 2026-07-06 09:00 WIB, a Monday: the clock never moves, so SLA deadlines do not drift.
 domain::TimePoint FixedTime() {
@@ -159,6 +161,7 @@ struct ApiNode::Parts {
   http::StaticSite web;
   std::unique_ptr<http::Router> router;
 
+  std::uint64_t inputs = 0;                    // BeforeInput calls
   std::vector<std::string> tokens;             // by Caller
   std::vector<service::Principal> principals;  // of the seeded accounts, in Caller order
   std::vector<std::pair<std::string, std::string>> placeholders;
@@ -186,10 +189,26 @@ ApiNode::ApiNode() : p_(std::make_unique<Parts>()) {
   p.cases = std::make_unique<service::CaseService>(
       service::CaseServiceConfig{"kab:32.04", "KAB3204", {}, {}, {}}, *p.db, *p.blobs, *p.catalog,
       *p.calendar, p.signer, p.data_key, p.clock);
-  p.auth = std::make_unique<service::AuthService>(*p.db, p.clock, std::chrono::minutes(60));
   // The cheapest password hash: accounts created by fuzzed requests would otherwise cost ~50 ms.
   p.accounts = std::make_unique<service::AccountService>(*p.db, p.clock,
                                                          crypto::PasswordHashCost::Minimum());
+  auto site = http::StaticSite::Load(http::DefaultWebRoot());
+  p.web = site ? std::move(*site) : http::StaticSite(site.error().message);
+  p.escalations = std::make_unique<api::EscalationApi>(api::EscalationApi{*p.db, true});
+  p.directory = std::make_shared<const federation::Directory>(SampleDirectory());
+  p.monitor = std::make_unique<api::MonitorApi>(
+      api::MonitorApi{*p.db, [&p] { return p.directory; }, p.clock, {}});
+  p.log = std::make_unique<tlog::LogService>(*p.db, /*witnessed_only=*/false);
+  Wire();
+  Seed();
+}
+
+// The services that keep state in memory (the sign-in throttle, the Open311 keys' rate windows),
+// and the contexts and route table that refer to them.
+void ApiNode::Wire() {
+  Parts& p = *p_;
+  p.router.reset();
+  p.auth = std::make_unique<service::AuthService>(*p.db, p.clock, std::chrono::minutes(60));
   p.open311_keys = std::make_unique<service::Open311Keys>(*p.db, p.clock, 60);
   p.api = std::make_unique<api::ApiContext>(api::ApiContext{
       *p.cases, *p.auth, *p.accounts, *p.catalog, *p.db, p.metrics, p.clock,
@@ -197,25 +216,21 @@ ApiNode::ApiNode() : p_(std::make_unique<Parts>()) {
                     crypto::Base64Encode(p.signer.public_key().bytes),
                     crypto::KeyId(p.signer.public_key())},
       [] { return true; }, 40 << 20, /*extra_metrics=*/{}});
-  p.router = std::make_unique<http::Router>(
-      [&p](std::string token) { return p.auth->Authenticate(std::move(token)); });
-  api::AddAllRoutes(*p.router, *p.api);
   p.open311 = std::make_unique<api::Open311Api>(api::Open311Api{
       *p.cases, *p.open311_keys, *p.catalog, *p.db, p.clock, "Kabupaten Bandung", "32.04",
       api::DiscoveryInfo{api::FormatTime(FixedTime()), "pengaduan@contoh.id", "", ""}});
+  p.router = std::make_unique<http::Router>(
+      [&p](std::string token) { return p.auth->Authenticate(std::move(token)); });
+  api::AddAllRoutes(*p.router, *p.api);
   api::AddOpen311Routes(*p.router, *p.open311);
-  auto site = http::StaticSite::Load(http::DefaultWebRoot());
-  p.web = site ? std::move(*site) : http::StaticSite(site.error().message);
   api::AddWebRoutes(*p.router, p.web);
-  p.escalations = std::make_unique<api::EscalationApi>(api::EscalationApi{*p.db, true});
   api::AddEscalationRoutes(*p.router, *p.escalations);
-  p.directory = std::make_shared<const federation::Directory>(SampleDirectory());
-  p.monitor = std::make_unique<api::MonitorApi>(
-      api::MonitorApi{*p.db, [&p] { return p.directory; }, p.clock, {}});
   api::AddMonitorRoutes(*p.router, *p.monitor);
-  p.log = std::make_unique<tlog::LogService>(*p.db, /*witnessed_only=*/false);
   api::AddLogRoutes(*p.router, *p.log);
-  Seed();
+}
+
+void ApiNode::BeforeInput() {
+  if (++p_->inputs % kInputsPerRewire == 0) Wire();
 }
 
 ApiNode::~ApiNode() {

@@ -48,6 +48,11 @@ class ApiNode {
   ApiNode(const ApiNode&) = delete;
   ApiNode& operator=(const ApiNode&) = delete;
 
+  // Called before each input. Every 1000th call starts the sign-in throttle and the Open311 keys'
+  // rate windows afresh: the clock never moves, so their lockouts would otherwise last the whole
+  // run (30 failed sign-ins from one address would refuse every later one).
+  void BeforeInput();
+
   const http::Router& router() const;
   // Runs the router's dispatch of `request` to `route` (nullptr: none matched) to completion.
   // Rethrows what the handler threw: the server would answer that with a 500.
@@ -73,6 +78,7 @@ class ApiNode {
 
  private:
   struct Parts;
+  void Wire();
   void Seed();
   void SeedComplaints();
   std::unique_ptr<Parts> p_;

@@ -176,6 +176,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static ApiNode node;
   // SIMPUL_FUZZ_TRACE=1 prints each request's route, target and answer (to read a reproducer).
   static const bool trace = std::getenv("SIMPUL_FUZZ_TRACE") != nullptr;
+  node.BeforeInput();
   auto req = Decode(simpul::fuzz::AsText(data, size), node);
   if (!req) return 0;
   const http::Route* route = node.router().Match(req->api.method, req->api.path, &req->api.params);
