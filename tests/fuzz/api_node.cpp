@@ -273,8 +273,12 @@ void ApiNode::Seed() {
   auto key = Must(p.open311_keys->IssueSync("Aplikasi Warga"), "open311 key");
   p.placeholders.emplace_back("@key", key.secret);
   p.secrets.push_back(key.secret);
+  KeepPristine();
+}
 
-  // The pristine copy, and the statements that fingerprint every table.
+// Copies the seeded database aside and prepares the statements that fingerprint every table.
+void ApiNode::KeepPristine() {
+  Parts& p = *p_;
   p.reader.emplace(
       Must(store::Connection::Open(p.db_path(), store::OpenMode::kReadOnly), "reader"));
   p.restorer.emplace(

@@ -81,6 +81,7 @@ class ApiNode {
   void Wire();
   void Seed();
   void SeedComplaints();
+  void KeepPristine();
   std::unique_ptr<Parts> p_;
 };
 
