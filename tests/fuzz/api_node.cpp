@@ -295,6 +295,8 @@ void ApiNode::KeepPristine() {
                                      "ORDER BY name"),
                    "table list");
   while (Must(list.Step(), "table list")) p.tables.push_back(list.Text(0));
+  auto hashes = Must(p.reader->Prepare("SELECT password_hash FROM users"), "password hashes");
+  while (Must(hashes.Step(), "password hashes")) p.secrets.push_back(hashes.Text(0));
   for (const auto& table : p.tables) {
     sqlite3_stmt* raw = nullptr;
     const std::string sql = "SELECT * FROM \"" + table + "\"";

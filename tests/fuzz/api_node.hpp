@@ -64,8 +64,8 @@ class ApiNode {
   // access codes of the seeded complaints KAB3204-000001..7, "@key" the Open311 API key.
   const std::vector<std::pair<std::string, std::string>>& placeholders() const;
   // Secrets no response may show unless the request itself holds them: session tokens, access
-  // codes, the Open311 key. Identities: the seeded reporters' NIK, phone and e-mail, which only
-  // staff may see.
+  // codes, the Open311 key, the seeded accounts' password hashes. Identities: the seeded reporters'
+  // NIK, phone and e-mail, which only staff may see.
   const std::vector<std::string>& secrets() const;
   const std::vector<std::string>& identities() const;
 
