@@ -5,6 +5,7 @@
 #     --merge      merge inputs that add coverage back into tests/fuzz/corpus/<target>/
 #     --rss-mb M   memory limit per target process (default 2048), libFuzzer's -rss_limit_mb
 #     TARGET       canonical_json merkle_proof signed_note envelope directory http_request
+#                  api_request
 #                  (default: all, one after the other)
 # Installs clang 16 and its fuzzer runtime if missing (clang 14 cannot instrument the HTTP
 # server's Asio coroutines: "Cannot represent a difference across sections"), builds build-fuzz/
@@ -16,7 +17,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SIMPUL_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 cxx="${SIMPUL_FUZZ_CXX:-clang++-16}"
-all_targets=(canonical_json merkle_proof signed_note envelope directory http_request)
+all_targets=(canonical_json merkle_proof signed_note envelope directory http_request api_request)
 seconds=60
 merge=0
 rss_mb=2048
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
     --merge) merge=1; shift ;;
     --rss-mb) rss_mb="${2:?--rss-mb needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "run-fuzz: unknown option $1" >&2; exit 2 ;;
     *)
       if [[ " ${all_targets[*]} " != *" $1 "* ]]; then

@@ -31,7 +31,9 @@ ApiResponse Document(Format format, int status, const Json311& doc, std::string_
     return ApiResponse::Text(status, "text/xml; charset=utf-8",
                              ToOpen311Xml(doc, root, kOpen311XmlItems));
   }
-  return ApiResponse::Text(status, "application/json; charset=utf-8", doc.dump());
+  // Text that is not UTF-8 (a percent-decoded path in an error) becomes U+FFFD, as in the XML.
+  return ApiResponse::Text(status, "application/json; charset=utf-8",
+                           doc.dump(-1, ' ', false, Json311::error_handler_t::replace));
 }
 
 ApiResponse Open311Error(Format format, const Error& error) {

@@ -1,6 +1,8 @@
 #include "node/api/open311_xml.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
 
 namespace simpul::api {
 namespace {
@@ -42,6 +44,32 @@ void AppendElement(std::string& out, std::string_view name, const nlohmann::orde
   out += "</" + std::string(name) + ">";
 }
 
+// The length of the valid UTF-8 sequence that starts at text[i], or 0 when none does (a stray
+// continuation byte, a truncated or overlong sequence, a surrogate, a code point past U+10FFFF).
+std::size_t Utf8Length(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  std::uint32_t code = 0, min = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2, code = lead & 0x1F, min = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, code = lead & 0x0F, min = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, code = lead & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return length;
+}
+
 }  // namespace
 
 std::string EscapeXml(std::string_view text) {
@@ -70,16 +98,17 @@ std::string EscapeXml(std::string_view text) {
       case '\r':
         out += static_cast<char>(ch);
         break;
-      default:
-        if (ch < 0x20) {
+      default: {
+        const std::size_t length = ch < 0x20 ? 0 : Utf8Length(text, i);
+        const std::string_view sequence = text.substr(i, std::max<std::size_t>(length, 1));
+        // U+FFFE and U+FFFF are not XML characters.
+        if (length == 0 || sequence == "\xEF\xBF\xBE" || sequence == "\xEF\xBF\xBF") {
           out += kReplacement;
-        } else if (ch == 0xEF && i + 2 < text.size() && text[i + 1] == '\xBF' &&
-                   (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
-          out += kReplacement;  // U+FFFE and U+FFFF are not XML characters
-          i += 2;
         } else {
-          out += static_cast<char>(ch);
+          out += sequence;
         }
+        i += sequence.size() - 1;
+      }
     }
   }
   return out;

@@ -24,7 +24,8 @@ using XmlItemNames = std::map<std::string, std::string, std::less<>>;
 
 // `text` as XML character data or attribute content: & < > " ' become entities, and characters
 // XML 1.0 cannot carry at all (C0 controls other than tab, line feed and carriage return, and
-// U+FFFE/U+FFFF) become U+FFFD. The input is assumed to be UTF-8 (stored text is validated).
+// U+FFFE/U+FFFF) become U+FFFD, as does each byte that does not start a valid UTF-8 sequence
+// (error messages may quote a request's path or query, which need not be UTF-8).
 std::string EscapeXml(std::string_view text);
 
 // The document `doc` under a root element named `root`, with the UTF-8 XML declaration.

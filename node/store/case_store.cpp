@@ -106,6 +106,8 @@ Result<std::int64_t> ReadScalar(Statement& s) {
 }
 
 // Turns free text into an FTS5 query of quoted prefix terms, so user input is never FTS syntax.
+// Quotes, blanks and control characters separate terms (FTS5 takes a NUL for the end of the query,
+// so one inside a quoted term failed it as an unterminated string).
 std::string FtsQuery(std::string_view text) {
   std::string out;
   std::string term;
@@ -116,7 +118,7 @@ std::string FtsQuery(std::string_view text) {
     term.clear();
   };
   for (char ch : text) {
-    if (ch == '"' || ch == ' ' || ch == '\t' || ch == '\n') {
+    if (ch == '"' || ch == ' ' || static_cast<unsigned char>(ch) < 0x20 || ch == '\x7f') {
       flush();
     } else {
       term += ch;

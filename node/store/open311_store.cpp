@@ -11,10 +11,12 @@ std::int64_t Millis(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint FromMillis(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
 
 // A list filter as a JSON array for json_each (NULL when empty: the filter is off), so the SQL
-// text stays fixed whatever the list's length.
+// text stays fixed whatever the list's length. Bytes that are not UTF-8 (the items come from a
+// query string) become U+FFFD, which no tracking id or category code holds: such an item matches
+// nothing. (The strict writer would throw on the database thread and end the process.)
 std::optional<std::string> JsonList(const std::vector<std::string>& items) {
   if (items.empty()) return std::nullopt;
-  return nlohmann::json(items).dump();
+  return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 constexpr std::string_view kKeyColumns = "id, prefix, label, created_at, revoked_at";

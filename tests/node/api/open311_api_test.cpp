@@ -211,6 +211,30 @@ TEST_F(Open311ApiTest, StatusNotesAndStatusFollowThePublicResponses) {
   EXPECT_NE(xml.body.find("<status>closed</status>"), std::string::npos) << xml.body;
 }
 
+// Found by the api_request fuzz target: a percent-decoded path that is not UTF-8, named in the
+// error, made the JSON writer throw (a 500) instead of answering 404.
+TEST_F(Open311ApiTest, AnErrorNamingAPathThatIsNotUtf8IsStillAValidDocument) {
+  auto json_error = Serve(http::Method::kGet, "/open311/v2/\xff.json");
+  EXPECT_EQ(json_error.status, 404);
+  auto doc = json::parse(json_error.body, nullptr, false);
+  ASSERT_TRUE(doc.is_array()) << json_error.body;
+  EXPECT_NE(doc[0]["description"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  auto xml_error = Serve(http::Method::kGet, "/open311/v2/\xff.xml");
+  EXPECT_EQ(xml_error.status, 404);
+  EXPECT_NE(xml_error.body.find("\xEF\xBF\xBD"), std::string::npos) << xml_error.body;
+}
+
+// Found by the api_request fuzz target: a list filter that is not UTF-8 made the store's JSON
+// writer throw on a database thread, which terminated the node.
+TEST_F(Open311ApiTest, ListFiltersThatAreNotUtf8MatchNothing) {
+  for (const char* filter : {"service_request_id", "service_code"}) {
+    SCOPED_TRACE(filter);
+    auto r = Call(http::Method::kGet, "/open311/v2/requests.json", "", {{filter, "KAB\xff"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body), json::array());
+  }
+}
+
 TEST_F(Open311ApiTest, UnknownPathsAndWrongMethodsAnswerInTheSpecErrorFormat) {
   struct Case {
     http::Method method;

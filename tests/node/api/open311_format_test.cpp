@@ -177,6 +177,17 @@ TEST(Open311XmlTest, EscapesMarkupAndReplacesCharactersXmlCannotCarry) {
   EXPECT_EQ(EscapeXml("tab\tline\ncr\r"), "tab\tline\ncr\r");
   EXPECT_EQ(EscapeXml("\xEF\xBF\xBE\xEF\xBF\xBF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(EscapeXml("Jalan Raya — ok €"), "Jalan Raya — ok €");
+  EXPECT_EQ(EscapeXml("\xF0\x9F\x98\x80 \xC3\xA9"), "\xF0\x9F\x98\x80 \xC3\xA9");
+  // Bytes that are not UTF-8: one U+FFFD each (stray, truncated, overlong, surrogate, too high).
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(EscapeXml("a\xFF"
+                      "b"),
+            "a" + r + "b");
+  EXPECT_EQ(EscapeXml("\x80"), r);
+  EXPECT_EQ(EscapeXml("\xE2\x82"), r + r);
+  EXPECT_EQ(EscapeXml("\xC0\xAF"), r + r);
+  EXPECT_EQ(EscapeXml("\xED\xA0\x80"), r + r + r);
+  EXPECT_EQ(EscapeXml("\xF4\x90\x80\x80"), r + r + r + r);
   Json311 doc = Json311::array({Json311{{"description", "<script>&"}}});
   EXPECT_NE(ToOpen311Xml(doc, "service_requests", kOpen311XmlItems)
                 .find("<description>&lt;script&gt;&amp;</description>"),

@@ -180,6 +180,11 @@ TEST_F(CaseQueryTest, TextSearchTreatsFtsSyntaxLiterally) {
   // Input made only of syntax characters must not be an FTS error.
   EXPECT_EQ(FindText("\"*()"), Ids{});
   EXPECT_EQ(FindText("'; DROP TABLE cases; --"), Ids{});
+  // Found by the api_request fuzz target: a NUL ended FTS5's quoted string early ("unterminated
+  // string", a 500). Control characters separate terms like blanks.
+  EXPECT_EQ(FindText(std::string("lubang\0", 7)), Ids{"C-1"});
+  EXPECT_EQ(FindText(std::string("banjir\0pasar", 13)), Ids{"C-2"});
+  EXPECT_EQ(FindText(std::string("\0\x01\x1f", 3)), (Ids{"C-1", "C-2", "C-3", "C-4"}));
   EXPECT_EQ(Find({}).size(), 4u);
 }
 
