@@ -178,7 +178,11 @@ Result<crypto::Ed25519PublicKey> Directory::KeyFor(std::string_view node_id, std
   if (key->status == KeyStatus::kRevoked && key->revoked_at <= at_ms) {
     return denied("was revoked at " + std::to_string(key->revoked_at));
   }
-  if (at_ms < key->not_before) {
+  // Honoured from not_before less the allowed clock skew: a node whose clock runs behind the
+  // coordinator's (by less than every peer accepts) signs with a new key at times before the
+  // not_before the coordinator stamped, and those envelopes and receipts must not be refused for
+  // good. Expiry and revocation get no such leeway: it would lengthen a retired key's reach.
+  if (at_ms + document_.policy.allowed_clock_skew_ms < key->not_before) {
     return denied("is not yet valid (not_before " + std::to_string(key->not_before) + ")");
   }
   if (key->not_after != 0 && at_ms >= key->not_after) {

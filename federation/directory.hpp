@@ -63,7 +63,8 @@ class Directory final : public KeyResolver {
 
   // See KeyResolver. Fails with kNotFound for an unknown node or kid; with kPermissionDenied,
   // naming the reason, for a key of the other use, revoked at or before `at_ms`, not yet valid
-  // (at_ms < not_before) or expired (not_after != 0 and at_ms >= not_after). Statuses next,
+  // (at_ms < not_before - the policy's allowed_clock_skew_ms) or expired (not_after != 0 and
+  // at_ms >= not_after). Statuses next,
   // active and retired are otherwise valid; a revoked key is valid only before revoked_at.
   Result<crypto::Ed25519PublicKey> KeyFor(std::string_view node_id, std::string_view kid,
                                           KeyUse use, std::int64_t at_ms) const override;

@@ -37,6 +37,20 @@ std::shared_ptr<const crypto::Ed25519KeyPair> FederationState::signing_key() con
   return signing_key_;
 }
 
+federation::EnvelopeTime FederationState::SigningTime(const crypto::Ed25519KeyPair& key,
+                                                      federation::EnvelopeTime now) const {
+  auto dir = directory();
+  const federation::NodeEntry* self = dir ? dir->Find(self_id_) : nullptr;
+  if (self == nullptr) return now;
+  const std::string kid = crypto::KeyId(key.public_key());
+  for (const auto& k : self->keys) {
+    if (k.kid == kid && now.time_since_epoch().count() < k.not_before) {
+      return federation::EnvelopeTime(std::chrono::milliseconds(k.not_before));
+    }
+  }
+  return now;
+}
+
 void FederationState::SetSigningKey(crypto::Ed25519KeyPair key) {
   auto next = std::make_shared<const crypto::Ed25519KeyPair>(std::move(key));
   std::lock_guard lock(mu_);

@@ -6,6 +6,7 @@
 //
 // Thread safety: every method may be called from any thread.
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "crypto/ed25519.hpp"
 #include "federation/directory.hpp"
+#include "federation/envelope.hpp"
 #include "federation/trust_anchor.hpp"
 
 namespace simpul::fed {
@@ -39,6 +41,13 @@ class FederationState {
 
   std::shared_ptr<const crypto::Ed25519KeyPair> signing_key() const;
   void SetSigningKey(crypto::Ed25519KeyPair key);
+
+  // The time to stamp on what this node signs with `key` at `now`: `now`, or the key's not_before
+  // in the directory when this node's clock is behind it. Nothing can be older than the key that
+  // signed it: peers would refuse such an envelope or receipt for good (beyond the allowed clock
+  // skew), and the stream behind it would never move again.
+  federation::EnvelopeTime SigningTime(const crypto::Ed25519KeyPair& key,
+                                       federation::EnvelopeTime now) const;
 
  private:
   const std::string self_id_;

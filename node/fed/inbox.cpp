@@ -369,7 +369,9 @@ void Inbox::LogApplied(const Batch& batch, const VerifiedEnvelope& env,
 
 Result<std::string> Inbox::SealReceipt(const VerifiedEnvelope& env, std::int64_t index,
                                        std::int64_t dir_version) {
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(clock_());
+  auto key = state_.signing_key();
+  const auto now =
+      state_.SigningTime(*key, std::chrono::time_point_cast<std::chrono::milliseconds>(clock_()));
   federation::EnvelopeDraft draft;
   draft.type = federation::MessageType::kReceipt;
   draft.msg_id = crypto::NewUuidV7(now);
@@ -385,7 +387,6 @@ Result<std::string> Inbox::SealReceipt(const VerifiedEnvelope& env, std::int64_t
                     {"log_index", index},
                     {"dir_version", dir_version}}
                    .dump();
-  auto key = state_.signing_key();
   return federation::SealEnvelope(draft, *key);
 }
 

@@ -29,7 +29,9 @@ Result<std::string> Outbox::Enqueue(store::Connection& c, const OutgoingMessage&
   }
   auto head = store::FederationStore::OutHead(c, msg.dest);
   if (!head) return tl::unexpected(head.error());
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(clock_());
+  auto key = state_.signing_key();
+  const auto now =
+      state_.SigningTime(*key, std::chrono::time_point_cast<std::chrono::milliseconds>(clock_()));
   federation::EnvelopeDraft draft;
   draft.type = msg.type;
   draft.msg_id = crypto::NewUuidV7(now);
@@ -42,7 +44,6 @@ Result<std::string> Outbox::Enqueue(store::Connection& c, const OutgoingMessage&
   draft.dir_version = directory->version();
   draft.case_id = msg.case_ref;
   draft.body = msg.body_json;
-  auto key = state_.signing_key();
   auto sealed = federation::SealEnvelope(draft, *key);
   if (!sealed) return tl::unexpected(sealed.error());
   auto hash = federation::EnvelopeHash(*sealed);

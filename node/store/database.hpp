@@ -34,6 +34,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -131,7 +133,14 @@ class Database {
   static Task MakeTask(Job<T> job, std::function<void(Result<T>)> deliver) {
     auto slot = std::make_shared<std::optional<Result<T>>>();
     return Task{[job = std::move(job), slot](Connection& c) {
-                  slot->emplace(job(c));
+                  // A job that throws fails alone (its savepoint is rolled back); uncaught, the
+                  // exception would end the database thread and with it the whole process.
+                  try {
+                    slot->emplace(job(c));
+                  } catch (const std::exception& e) {
+                    slot->emplace(tl::unexpected(Error{
+                        ErrorCode::kInternal, std::string("database job failed: ") + e.what()}));
+                  }
                   return slot->value().has_value();
                 },
                 [slot, deliver = std::move(deliver)](const Error* commit_error) {

@@ -77,12 +77,24 @@ TEST(DirectoryKeysTest, RevokedKeyNeverVerifiesAtOrAfterRevocation) {
   ExpectRefused(d, 62, KeyUse::kMessage, kIssuedAt, ErrorCode::kPermissionDenied, "revoked");
 }
 
-TEST(DirectoryKeysTest, RespectsNotBefore) {
+TEST(DirectoryKeysTest, RespectsNotBeforeLessTheAllowedClockSkew) {
   const Directory d = RotatedDirectory();
-  ExpectRefused(d, 63, KeyUse::kMessage, kIssuedAt - 1, ErrorCode::kPermissionDenied,
+  const std::int64_t skew = d.document().policy.allowed_clock_skew_ms;
+  ASSERT_GT(skew, 0);
+  ExpectRefused(d, 63, KeyUse::kMessage, kIssuedAt - skew - 1, ErrorCode::kPermissionDenied,
                 "not yet valid");
+  // A signer whose clock runs behind by up to the allowed skew is not refused.
+  ExpectKey(d, 63, kIssuedAt - skew);
+  ExpectKey(d, 63, kIssuedAt - 1);
   ExpectKey(d, 63, kIssuedAt);
-  ExpectRefused(d, 61, KeyUse::kMessage, kStart - 1, ErrorCode::kPermissionDenied, "not yet valid");
+  ExpectRefused(d, 61, KeyUse::kMessage, kStart - skew - 1, ErrorCode::kPermissionDenied,
+                "not yet valid");
+}
+
+TEST(DirectoryKeysTest, ExpiryAndRevocationGetNoClockSkewLeeway) {
+  const Directory d = RotatedDirectory();
+  ExpectRefused(d, 61, KeyUse::kMessage, kEnd, ErrorCode::kPermissionDenied, "expired");
+  ExpectRefused(d, 62, KeyUse::kMessage, kEnd, ErrorCode::kPermissionDenied, "revoked");
 }
 
 TEST(DirectoryKeysTest, RefusesKeyOfOtherUse) {

@@ -3,7 +3,7 @@
 // hard time bound, run by deploy/run-soak.sh.
 //
 //   fault_soak [--minutes 3] [--seed S] [--rate 8] [--tmpfs-mb N] [--faults kill,cut,...]
-//              [--targets coord:panrb,...] [--overlap 3] [--skew-back-any-time] [--logs DIR]
+//              [--targets coord:panrb,...] [--overlap 3] [--skew-back-old-keys-only] [--logs DIR]
 //
 // A coordinator and three members (kl:pupr, prov:32, kab:32.04) run as real simpuld processes
 // with mutual TLS; every node's federation endpoint, the coordinator's too, is a port of an
@@ -58,7 +58,7 @@ struct Options {
   std::string faketime_lib = kFaketimeLib;
   std::vector<std::string> faults;   // kinds to inject; empty: all
   std::vector<std::string> targets;  // node ids that may be faulted; empty: all
-  bool skew_back_any_time = false;
+  bool skew_back_old_keys_only = false;
   int overlap = 3;   // every n-th injection holds two faults at once; 0: never
   std::string logs;  // where to copy the nodes' logs at the end; empty: nowhere
 };
@@ -340,7 +340,7 @@ int Run(const Options& o) {
                           .faketime_lib = faketime,
                           .allowed_skew = allowed_skew,
                           .targets = o.targets,
-                          .skew_back_any_time = o.skew_back_any_time,
+                          .skew_back_any_time = !o.skew_back_old_keys_only,
                           .overlap_every = o.overlap});
   load.Start();
   const auto faults = InjectFaults(injector, soak_start, run_for, o.seed);
@@ -390,9 +390,9 @@ int main(int argc, char** argv) {
                  "(1: always, 0: never)")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
-  cli.add_flag("--skew-back-any-time", o.skew_back_any_time,
-               "Let skew_back set a node back to before its keys' not_before (reproduces a "
-               "stream blocked for good)");
+  cli.add_flag("--skew-back-old-keys-only", o.skew_back_old_keys_only,
+               "Set a node back only once the nodes' keys are older than the skew (before the "
+               "fix, a node set back to before its key's not_before blocked its streams for good)");
   cli.add_option("--logs", o.logs, "Directory to copy the nodes' logs into at the end");
   CLI11_PARSE(cli, argc, argv);
   if (o.tmpfs_mb == 0) {

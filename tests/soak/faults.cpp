@@ -291,7 +291,8 @@ bool FaultInjector::Begin(Active& f) {
       return BeginSkew(f, options_.allowed_skew + kSkewMargin);
     case FaultKind::kSkewBack:
       if (SkewBackTooEarly()) {
-        f.out.note = "not run: the nodes' keys are younger than the skew (--skew-back-any-time)";
+        f.out.note =
+            "not run: the nodes' keys are younger than the skew (--skew-back-old-keys-only)";
         return false;
       }
       return BeginSkew(

@@ -504,5 +504,47 @@ TEST_F(InboxTest, PrevNotChainingToTheLastAppliedIsEquivocation) {
   EXPECT_FALSE(FindCase("KAB3204-000043").has_value());
 }
 
+TEST_F(InboxTest, ANodeWhoseClockIsBehindItsKeySignsWhatPeersAccept) {
+  // The coordinator stamped this node's key valid from 10 minutes ahead of the node's clock:
+  // beyond the 5 minutes of clock skew a peer allows.
+  auto doc = Document();
+  const std::int64_t not_before = NowMs() + 10 * 60 * 1000;
+  ASSERT_GT(not_before - NowMs(), doc.policy.allowed_clock_skew_ms);
+  MessageKeyOf(doc, kSelf).not_before = not_before;
+  UseDirectory(doc);
+  // Peers, whose clocks are right, check at the coordinator's time.
+  const federation::VerifyContext at_peer{
+      .keys = *directory_,
+      .self_id = kRegency,
+      .tls_peer_id = kSelf,
+      .now = federation::EnvelopeTime(std::chrono::milliseconds(not_before + 1000))};
+
+  const auto envelope = NextForward(regency_, "KAB3204-000042");
+  auto outcome = ReceiveOne(regency_.from, envelope);
+  ASSERT_EQ(outcome.status, "applied") << (outcome.error ? outcome.error->message : "");
+  auto receipt = federation::VerifyEnvelope(outcome.receipt, at_peer);
+  ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+  EXPECT_EQ(receipt->created_at.time_since_epoch().count(), not_before);
+
+  auto queued = db_->WriteSync<std::string>([&](store::Connection& c) {
+    return outbox_->Enqueue(c, OutgoingMessage{MessageType::kCaseStatus, std::string(kRegency),
+                                               "KAB3204-000042", R"({"state":"verified"})"});
+  });
+  ASSERT_TRUE(queued) << queued.error().message;
+  const auto pending = OutboxTo(kRegency);
+  ASSERT_FALSE(pending.empty());
+  auto sent = federation::VerifyEnvelope(pending.back().envelope, at_peer);
+  ASSERT_TRUE(sent.has_value()) << sent.error().message;
+  EXPECT_EQ(sent->created_at.time_since_epoch().count(), not_before);
+  // Once the clock has passed not_before, what it signs carries its own time again.
+  now_ += std::chrono::minutes(11);
+  auto later = db_->WriteSync<std::string>([&](store::Connection& c) {
+    return outbox_->Enqueue(c, OutgoingMessage{MessageType::kCaseStatus, std::string(kRegency),
+                                               "KAB3204-000042", R"({"state":"closed"})"});
+  });
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(json::parse(OutboxTo(kRegency).back().envelope).at("created_at"), NowMs());
+}
+
 }  // namespace
 }  // namespace simpul::fed::testing

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -213,6 +214,45 @@ TEST(DatabaseTest, FailedJobRollsBackOnlyItsOwnChanges) {
   auto doomed = read("doomed");
   ASSERT_FALSE(doomed.has_value());
   EXPECT_EQ(doomed.error().code, ErrorCode::kNotFound);
+}
+
+TEST(DatabaseTest, JobThatThrowsFailsAloneAndTheThreadsGoOn) {
+  TempDir dir;
+  auto db = OpenMigrated(dir.path() / "node.db");
+  ASSERT_NE(db, nullptr);
+  WriterGate gate(*db);
+  auto write = [&](Database::Job<std::int64_t> job) {
+    return std::async(std::launch::async,
+                      [&db, job = std::move(job)] { return db->WriteSync<std::int64_t>(job); });
+  };
+  auto first = write([](Connection& c) { return SetCounter(c, "first", 1); });
+  gate.AwaitQueueDepth(1);
+  auto throwing = write([](Connection& c) -> Result<std::int64_t> {
+    if (auto r = SetCounter(c, "thrown", 2); !r) return r;
+    throw std::runtime_error("invalid UTF-8 byte");
+  });
+  gate.AwaitQueueDepth(2);
+  gate.Release();
+  EXPECT_TRUE(first.get().has_value());
+  auto failed = throwing.get();
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code, ErrorCode::kInternal);
+  EXPECT_NE(failed.error().message.find("invalid UTF-8 byte"), std::string::npos);
+
+  auto read = [&](const std::string& name) {
+    return db->ReadSync<std::int64_t>([name](Connection& c) { return ReadCounter(c, name); });
+  };
+  EXPECT_EQ(read("first").value_or(-1), 1);
+  EXPECT_EQ(read("thrown").error().code, ErrorCode::kNotFound) << "its changes were rolled back";
+  auto thrown_read = db->ReadSync<std::int64_t>(
+      [](Connection&) -> Result<std::int64_t> { throw std::runtime_error("reader"); });
+  ASSERT_FALSE(thrown_read.has_value());
+  EXPECT_EQ(thrown_read.error().code, ErrorCode::kInternal);
+  // Both threads still serve.
+  EXPECT_TRUE(db->WriteSync<std::int64_t>([](Connection& c) {
+                  return SetCounter(c, "after", 4);
+                }).has_value());
+  EXPECT_EQ(read("after").value_or(-1), 4);
 }
 
 TEST(DatabaseTest, CommittedWriteSurvivesClosingTheDatabase) {
